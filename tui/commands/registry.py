@@ -1,0 +1,65 @@
+"""Every subcommand's arguments, in one place: this file is the command-line contract of DESIGN.md.
+
+Each subcommand names the module whose `run(args) -> int` executes it; nothing is imported until chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+Subparsers = Any  # argparse's _SubParsersAction is private
+
+
+def _client(sub: argparse.ArgumentParser, *, json_flag: bool = True) -> argparse.ArgumentParser:
+    sub.add_argument("--socket", help="the gate's submit socket (default: INTERLOCK_SOCKET or the runtime dir)")
+    if json_flag:
+        sub.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return sub
+
+
+def _add(subparsers: Subparsers, name: str, module: str, help_text: str) -> argparse.ArgumentParser:
+    sub: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(module=module)
+    return sub
+
+
+def register_all(subparsers: Subparsers) -> None:
+    serve = _add(subparsers, "serve", "tui.gate.serve", "run the gate: sockets, store, expiry")
+    serve.add_argument("--db", help="store URL (sqlite:///PATH); default INTERLOCK_DB or the state dir")
+    serve.add_argument("--socket", help="submit socket path; the control socket sits beside it")
+    serve.add_argument("--ttl", type=float, default=None, help="seconds a held action waits before it expires")
+
+    submit = _client(_add(subparsers, "submit", "tui.commands.submit",
+                          "submit Action JSON from stdin and wait for the verdict"))
+    submit.add_argument("--no-wait", action="store_true", help="return the verdict at once, even if held")
+    submit.add_argument("--timeout", type=float, default=None, help="stop waiting after S seconds")
+
+    wait = _client(_add(subparsers, "wait", "tui.commands.submit", "resume waiting for a held action"))
+    wait.add_argument("id")
+    wait.add_argument("--timeout", type=float, default=None, help="stop waiting after S seconds")
+
+    exec_ = _client(_add(subparsers, "exec", "tui.commands.exec", "run a command once the gate allows it"),
+                    json_flag=False)
+    exec_.add_argument("--env", default="", help="the environment the command touches (dev, staging, prod)")
+    exec_.add_argument("--agent", default="", help="agent id to submit as (default: exec@USER)")
+    exec_.add_argument("--timeout", type=float, default=None, help="give up (and cancel) after S seconds")
+    exec_.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD ARGS")
+
+    ls = _client(_add(subparsers, "ls", "tui.commands.queue", "list actions (pending by default)"))
+    ls.add_argument("--status", default="pending", help="pending, approved, rejected, expired, allowed, ...")
+    ls.add_argument("--all", action="store_true", help="every status")
+    ls.add_argument("--limit", type=int, default=100)
+
+    show = _client(_add(subparsers, "show", "tui.commands.queue", "show one action in full"))
+    show.add_argument("id")
+
+    approve = _client(_add(subparsers, "approve", "tui.commands.queue", "approve a held action"))
+    approve.add_argument("id")
+    approve.add_argument("--reason", default="")
+
+    reject = _client(_add(subparsers, "reject", "tui.commands.queue", "reject a held action"))
+    reject.add_argument("id")
+    reject.add_argument("--reason", required=True, help="sent back to the agent")
+
+    _client(_add(subparsers, "status", "tui.commands.queue", "is the gate up, and what does it hold"))

@@ -1,0 +1,71 @@
+"""The gate's wire protocol: versioned, newline-delimited JSON over a Unix socket.
+
+Standard library only (the client side runs inside agent hooks). One JSON object per line, both ways.
+
+Request:   {"v": 1, "op": "submit", "re": 7, ...op fields}      `re` is the caller's tag, echoed back.
+Reply:     {"v": 1, "re": 7, "ok": true, ...result}  or  {"v": 1, "re": 7, "ok": false,
+           "error": {"code": "bad_request", "message": "field 'id' must be a string"}}
+Event:     {"v": 1, "event": "action", "action": {...}}   pushed to connections that subscribed.
+
+Ops on the submit socket (agents): status, submit, wait, cancel.
+Ops on the control socket (approvers): status, list, show, wait, decide, subscribe.
+A frame longer than MAX_FRAME is refused and that connection closed: the stream cannot be trusted after it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+VERSION = 1
+MAX_FRAME = 1 << 20  # 1 MiB, newline included
+
+SUBMIT_OPS = frozenset({"status", "submit", "wait", "cancel"})
+CONTROL_OPS = frozenset({"status", "list", "show", "wait", "decide", "subscribe"})
+
+# Error codes: stable strings clients may branch on.
+BAD_JSON = "bad_json"
+BAD_REQUEST = "bad_request"
+UNKNOWN_OP = "unknown_op"
+UNSUPPORTED_VERSION = "unsupported_version"
+FRAME_TOO_LARGE = "frame_too_large"
+NOT_FOUND = "not_found"
+CONFLICT = "conflict"
+FORBIDDEN = "forbidden"
+INVALID_ACTION = "invalid_action"
+INTERNAL = "internal"
+FEED_OVERFLOW = "feed_overflow"
+
+
+class ProtocolError(Exception):
+    """A request the gate refuses; carries the stable code and a message a person can act on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """One frame: compact JSON, no raw newlines inside (json escapes them), one trailing newline."""
+    return json.dumps({"v": VERSION, **message}, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+def decode(line: bytes) -> dict[str, Any]:
+    """Parse one request frame, refusing anything that is not a versioned JSON object."""
+    try:
+        message = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(BAD_JSON, f"frame is not valid JSON: {exc}") from None
+    if not isinstance(message, dict):
+        raise ProtocolError(BAD_REQUEST, "frame must be a JSON object")
+    version = message.get("v", VERSION)
+    if version != VERSION:
+        raise ProtocolError(UNSUPPORTED_VERSION, f"protocol version {version!r} not supported (gate speaks 1)")
+    if not isinstance(message.get("op"), str):
+        raise ProtocolError(BAD_REQUEST, "frame needs a string 'op'")
+    return message
+
+
+def error_reply(tag: object, code: str, message: str) -> dict[str, Any]:
+    return {"re": tag, "ok": False, "error": {"code": code, "message": message}}

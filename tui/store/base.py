@@ -1,0 +1,66 @@
+"""The Store protocol every backend implements, and the URL that picks one.
+
+Backends are synchronous: SQLite calls are tens of microseconds, so the gate calls them on its event loop
+and keeps one writer; a slower backend can be wrapped in a thread without changing this contract.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from tui.model import Action, Decision
+
+
+class StoreError(Exception):
+    """The store could not do what was asked; the gate answers hold/deny, never allow."""
+
+
+class NotFound(StoreError):
+    def __init__(self, action_id: str) -> None:
+        super().__init__(f"no action with id {action_id}")
+        self.action_id = action_id
+
+
+class Conflict(StoreError):
+    """A compare-and-set lost: the action was no longer pending."""
+
+    def __init__(self, action: Action) -> None:
+        super().__init__(f"action {action.id} is already {action.status}")
+        self.action = action
+
+
+class Store(Protocol):
+    def insert(self, action: Action) -> None:
+        """Persist a new action durably before the submitter is acknowledged."""
+
+    def get(self, action_id: str) -> Action:
+        """The action with its decisions; raises NotFound."""
+
+    def list(self, *, status: str | None = None, limit: int = 100, before: str | None = None) -> list[Action]:
+        """Newest first, optionally one status, paging with `before` (an id)."""
+
+    def pending(self) -> list[Action]:
+        """Every pending action, oldest first (expiry timers are rebuilt from this on start)."""
+
+    def update_pending(
+        self, action_id: str, *, at: float, decision: Decision | None = None, status: str | None = None
+    ) -> Action:
+        """Compare-and-set: record `decision` and/or move to `status` only while the action is pending.
+
+        Raises Conflict (with the current action) when someone else resolved it first, NotFound if absent.
+        """
+
+    def close(self) -> None: ...
+
+
+def open_store(url: str) -> Store:
+    """`sqlite:///path`, a bare path, or (with the postgres extra) `postgresql://…`."""
+    if url.startswith(("postgres://", "postgresql://")):
+        raise StoreError("the PostgreSQL backend is not available yet; use a sqlite:/// URL")
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+    if "://" in path:
+        raise StoreError(f"unsupported database URL {url!r}: use sqlite:///PATH")
+    from tui.store.sqlite import SqliteStore
+
+    return SqliteStore(Path(path))
