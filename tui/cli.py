@@ -11,6 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on bad usage, which is our contract too; this only sharpens the message."""
 
@@ -29,9 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        sys.stderr.write("interlock: the TUI is not built yet; use a COMMAND (see `interlock --help`)\n")
-        return 2
+    if args.command is None:  # bare `interlock` is the TUI (DESIGN.md command line)
+        args = build_parser().parse_args(["tui", *(argv or [])])
     module = importlib.import_module(args.module)
     code: int = module.run(args)
     return code

@@ -38,8 +38,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 HASHED_FIELDS: tuple[str, ...] = ("kind", "command", "argv", "cwd", "path", "target", "diff", "payload")
 #: Fields only the gate sets; a submission carrying one is refused rather than silently trusted.
 GATE_FIELDS: frozenset[str] = frozenset(
-    {"id", "created_at", "content_hash", "risk", "requirement", "status", "decisions", "expires_at",
-     "resolved_at", "policy_hash"}
+    {
+        "id",
+        "created_at",
+        "content_hash",
+        "risk",
+        "requirement",
+        "status",
+        "decisions",
+        "expires_at",
+        "resolved_at",
+        "policy_hash",
+    }
 )
 
 
@@ -206,7 +216,7 @@ def from_submission(data: object, *, now: float | None = None, ttl_s: float | No
     kind = _require_str(data, "kind")
     if kind not in ACTION_KINDS:
         raise InvalidAction(f"field 'kind' must be one of {', '.join(ACTION_KINDS)}; got {kind!r}")
-    strings = {name: _optional_str(data, name) for name in _STR_FIELDS}
+    strings: dict[str, Any] = {name: _optional_str(data, name) for name in _STR_FIELDS}
     argv = _argv(data.get("argv"))
     if kind == "shell" and not (strings["command"] or argv):
         raise InvalidAction("a shell action needs 'command' or 'argv'")

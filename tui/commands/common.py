@@ -17,8 +17,17 @@ from tui.safe_text import visible
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
 #: Gate error codes that mean "bad input from you" (exit 2); the rest are refusals (exit 1).
-_USAGE_CODES = frozenset({"bad_json", "bad_request", "unknown_op", "invalid_action", "not_found",
-                          "unsupported_version", "frame_too_large"})
+_USAGE_CODES = frozenset(
+    {
+        "bad_json",
+        "bad_request",
+        "unknown_op",
+        "invalid_action",
+        "not_found",
+        "unsupported_version",
+        "frame_too_large",
+    }
+)
 
 
 def client(args: argparse.Namespace, *, control: bool = False) -> GateClient:

@@ -42,8 +42,13 @@ def build_action(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
         "tool": "interlock-exec",
         "argv": argv,
         "cwd": os.getcwd(),
-        "agent": {"id": args.agent or f"exec@{user}", "kind": "exec", "host": socket.gethostname(),
-                  "user": user, "session": str(os.getppid())},
+        "agent": {
+            "id": args.agent or f"exec@{user}",
+            "kind": "exec",
+            "host": socket.gethostname(),
+            "user": user,
+            "session": str(os.getppid()),
+        },
         "target": {"environment": args.env},
     }
 

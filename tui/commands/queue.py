@@ -26,8 +26,10 @@ def _ls(args: argparse.Namespace) -> int:
         return EXIT_OK
     for action in actions:
         risk = action["risk"]
-        line = (f"{action['id']}  {action['status']:<9} {risk['level']:<8} {age(action):>4}  "
-                f"{action['agent']['id']:<16} {action['summary']}")
+        line = (
+            f"{action['id']}  {action['status']:<9} {risk['level']:<8} {age(action):>4}  "
+            f"{action['agent']['id']:<16} {action['summary']}"
+        )
         sys.stdout.write(visible(line) + "\n")
     if not actions:
         sys.stdout.write(f"no {status or ''} actions\n".replace("  ", " "))
@@ -48,7 +50,8 @@ def _details(action: dict[str, Any]) -> str:
     risk, agent = action["risk"], action["agent"]
     lines = [
         describe(action),
-        f"agent    {agent['id']} ({agent['kind']}) {agent['user']}@{agent['host']} session {agent['session']}",
+        f"agent    {agent['id']} ({agent['kind']}) {agent['user']}@{agent['host']}",
+        f"session  {agent['session']}",
         f"kind     {action['kind']}  tool {action['tool']}  env {action['target']['environment'] or '-'}",
         f"cwd      {action['cwd']}",
         f"command  {action['command']}" if action["command"] else f"path     {action['path']}",
@@ -83,10 +86,11 @@ def _status(args: argparse.Namespace) -> int:
         emit_json({"gate": reply["gate"], "you": reply["you"]})
     else:
         info = reply["gate"]
-        sys.stdout.write(f"gate up (pid {info['pid']}, version {info['version']}): {info['pending']} pending, "
-                         f"{info['subscribers']} watching; you are {reply['you']['name']}\n")
+        sys.stdout.write(
+            f"gate up (pid {info['pid']}, version {info['version']}): {info['pending']} pending, "
+            f"{info['subscribers']} watching; you are {reply['you']['name']}\n"
+        )
     return EXIT_OK
 
 
-_COMMANDS = {"ls": _ls, "show": _show, "approve": _decide, "reject": _decide,
-             "status": _status}
+_COMMANDS = {"ls": _ls, "show": _show, "approve": _decide, "reject": _decide, "status": _status}

@@ -12,7 +12,9 @@ Subparsers = Any  # argparse's _SubParsersAction is private
 
 
 def _client(sub: argparse.ArgumentParser, *, json_flag: bool = True) -> argparse.ArgumentParser:
-    sub.add_argument("--socket", help="the gate's submit socket (default: INTERLOCK_SOCKET or the runtime dir)")
+    sub.add_argument(
+        "--socket", help="the gate's submit socket (default: INTERLOCK_SOCKET or the runtime dir)"
+    )
     if json_flag:
         sub.add_argument("--json", action="store_true", help="print JSON instead of text")
     return sub
@@ -28,10 +30,18 @@ def register_all(subparsers: Subparsers) -> None:
     serve = _add(subparsers, "serve", "tui.gate.serve", "run the gate: sockets, store, expiry")
     serve.add_argument("--db", help="store URL (sqlite:///PATH); default INTERLOCK_DB or the state dir")
     serve.add_argument("--socket", help="submit socket path; the control socket sits beside it")
-    serve.add_argument("--ttl", type=float, default=None, help="seconds a held action waits before it expires")
+    serve.add_argument(
+        "--ttl", type=float, default=None, help="seconds a held action waits before it expires"
+    )
 
-    submit = _client(_add(subparsers, "submit", "tui.commands.submit",
-                          "submit Action JSON from stdin and wait for the verdict"))
+    submit = _client(
+        _add(
+            subparsers,
+            "submit",
+            "tui.commands.submit",
+            "submit Action JSON from stdin and wait for the verdict",
+        )
+    )
     submit.add_argument("--no-wait", action="store_true", help="return the verdict at once, even if held")
     submit.add_argument("--timeout", type=float, default=None, help="stop waiting after S seconds")
 
@@ -39,8 +49,10 @@ def register_all(subparsers: Subparsers) -> None:
     wait.add_argument("id")
     wait.add_argument("--timeout", type=float, default=None, help="stop waiting after S seconds")
 
-    exec_ = _client(_add(subparsers, "exec", "tui.commands.exec", "run a command once the gate allows it"),
-                    json_flag=False)
+    exec_ = _client(
+        _add(subparsers, "exec", "tui.commands.exec", "run a command once the gate allows it"),
+        json_flag=False,
+    )
     exec_.add_argument("--env", default="", help="the environment the command touches (dev, staging, prod)")
     exec_.add_argument("--agent", default="", help="agent id to submit as (default: exec@USER)")
     exec_.add_argument("--timeout", type=float, default=None, help="give up (and cancel) after S seconds")
@@ -63,3 +75,54 @@ def register_all(subparsers: Subparsers) -> None:
     reject.add_argument("--reason", required=True, help="sent back to the agent")
 
     _client(_add(subparsers, "status", "tui.commands.queue", "is the gate up, and what does it hold"))
+
+    _register_rules(subparsers)
+    _register_tui(subparsers)
+    _register_agents(subparsers)
+
+
+def _register_rules(subparsers: Subparsers) -> None:
+    rules = _add(subparsers, "rules", "tui.policy.cli", "check, test and explain the policy")
+    sub = rules.add_subparsers(
+        dest="rules_command", metavar="SUBCOMMAND", required=True, parser_class=type(rules)
+    )
+    for name, text in (
+        ("check", "validate rule files (file:line errors)"),
+        ("test", "run every rule's examples"),
+    ):
+        one = sub.add_parser(name, help=text, description=text)
+        one.add_argument("dir", nargs="?", help="rules directory (default: the shipped pack + user rules)")
+    explain = sub.add_parser(
+        "explain",
+        help="show the verdict for a command and why",
+        description="score, level, verdict and every contributing rule; reads the "
+        "command after `--`, or Action JSON (one object or JSON lines) on stdin",
+    )
+    explain.add_argument("--env", default="", help="target environment")
+    explain.add_argument("--kind", default="shell", help="action kind (shell, sql, http, file_edit, ...)")
+    explain.add_argument("--autonomy", default="supervised", help="agent autonomy level to judge at")
+    explain.add_argument("--rules", dest="dir", default=None, help="rules directory")
+    explain.add_argument("--json", action="store_true")
+    explain.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD")
+
+
+def _register_tui(subparsers: Subparsers) -> None:
+    tui = _add(subparsers, "tui", "tui.launch", "the on-call TUI, attached to the running gate")
+    tui.add_argument("--socket", help="the gate's submit socket; the control socket beside it is used")
+    demo = _add(subparsers, "demo", "tui.launch", "gate + simulated agents + TUI on a temporary store")
+    demo.add_argument("--seed", type=int, default=None, help="make the simulated agents repeatable")
+
+
+def _register_agents(subparsers: Subparsers) -> None:
+    hook = _client(
+        _add(subparsers, "hook", "tui.agents.cli", "answer one agent hook call (stdin → stdout)"),
+        json_flag=False,
+    )
+    hook.add_argument("agent", help="claude-code, codex, gemini or cursor")
+    install = _add(subparsers, "install", "tui.agents.cli", "add Interlock's hook to an agent's settings")
+    install.add_argument("agent")
+    install.add_argument("--scope", default="user", choices=("user", "project", "local"))
+    uninstall = _add(subparsers, "uninstall", "tui.agents.cli", "remove Interlock's hook from an agent")
+    uninstall.add_argument("agent")
+    uninstall.add_argument("--scope", default="user", choices=("user", "project", "local"))
+    _client(_add(subparsers, "doctor", "tui.agents.cli", "check the gate, the hooks and a round trip"))

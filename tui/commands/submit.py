@@ -45,7 +45,9 @@ def _wait(args: argparse.Namespace) -> int:
 
 
 def _await(gate: GateClient, action: dict[str, Any], timeout: float | None) -> dict[str, Any]:
-    sys.stderr.write(f"interlock: held for review: {action['id']} (resume with `interlock wait {action['id']}`)\n")
+    sys.stderr.write(
+        f"interlock: held for review: {action['id']} (resume with `interlock wait {action['id']}`)\n"
+    )
     sys.stderr.flush()
     return gate.wait(action["id"], timeout)
 

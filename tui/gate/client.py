@@ -51,7 +51,9 @@ class GateClient:
             self._sock = None
 
     def _unreachable(self, why: str) -> GateUnreachable:
-        return GateUnreachable(f"interlock gate unreachable at {self.path} ({why}); start it with `interlock serve`")
+        return GateUnreachable(
+            f"interlock gate unreachable at {self.path} ({why}); start it with `interlock serve`"
+        )
 
     def _connect(self) -> socket.socket:
         if self._sock is None:

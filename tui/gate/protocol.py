@@ -61,7 +61,9 @@ def decode(line: bytes) -> dict[str, Any]:
         raise ProtocolError(BAD_REQUEST, "frame must be a JSON object")
     version = message.get("v", VERSION)
     if version != VERSION:
-        raise ProtocolError(UNSUPPORTED_VERSION, f"protocol version {version!r} not supported (gate speaks 1)")
+        raise ProtocolError(
+            UNSUPPORTED_VERSION, f"protocol version {version!r} not supported (gate speaks 1)"
+        )
     if not isinstance(message.get("op"), str):
         raise ProtocolError(BAD_REQUEST, "frame needs a string 'op'")
     return message

@@ -13,9 +13,9 @@ import os
 import signal
 import sys
 
+from tui.gate.protocol import CONTROL_OPS, SUBMIT_OPS
 from tui.gate.server import GateAlreadyRunning, listen
 from tui.gate.service import DEFAULT_TTL_S, Gate
-from tui.gate.protocol import CONTROL_OPS, SUBMIT_OPS
 from tui.locations import control_socket_path, default_db_url, socket_path
 from tui.store import StoreError, open_store
 
@@ -54,8 +54,14 @@ async def serve(gate: Gate, submit_path: os.PathLike[str] | str) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     pending = gate.start()
-    log.info("listening: submit %s, control %s; %d pending; ttl %ss; pid %d",
-             submit, control, pending, gate.ttl_s, os.getpid())
+    log.info(
+        "listening: submit %s, control %s; %d pending; ttl %ss; pid %d",
+        submit,
+        control,
+        pending,
+        gate.ttl_s,
+        os.getpid(),
+    )
     try:
         await stop.wait()
     finally:

@@ -55,8 +55,11 @@ class Connection:
                         await self.send(p.error_reply(None, p.BAD_JSON, "frame ended without a newline"))
                     return
                 except asyncio.LimitOverrunError:
-                    await self.send(p.error_reply(
-                        None, p.FRAME_TOO_LARGE, f"frame exceeds {p.MAX_FRAME} bytes; closing connection"))
+                    await self.send(
+                        p.error_reply(
+                            None, p.FRAME_TOO_LARGE, f"frame exceeds {p.MAX_FRAME} bytes; closing connection"
+                        )
+                    )
                     return
                 if line.strip():
                     await self.handle(line)
@@ -115,10 +118,13 @@ def _error_for(tag: object, exc: Exception) -> dict[str, Any]:
         log.error("store error: %s", exc)
         return p.error_reply(tag, p.INTERNAL, f"store error (nothing was allowed): {exc}")
     log.exception("internal error")
-    return p.error_reply(tag, p.INTERNAL, f"internal error (nothing was allowed): {type(exc).__name__}: {exc}")
+    return p.error_reply(
+        tag, p.INTERNAL, f"internal error (nothing was allowed): {type(exc).__name__}: {exc}"
+    )
 
 
 # --- field readers: one specific error per bad field ------------------------------------------------
+
 
 def _str(message: dict[str, Any], name: str, *, required: bool = True) -> str:
     value = message.get(name)
@@ -140,11 +146,14 @@ def _number(message: dict[str, Any], name: str, default: float | None) -> float 
 
 # --- ops --------------------------------------------------------------------------------------------
 
+
 async def op_status(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
     from tui import __version__
 
-    return {"gate": {"version": __version__, "pid": os.getpid(), **conn.gate.status()},
-            "you": {"name": conn.who.name, "channel": conn.who.channel, "role": conn.who.role}}
+    return {
+        "gate": {"version": __version__, "pid": os.getpid(), **conn.gate.status()},
+        "you": {"name": conn.who.name, "channel": conn.who.channel, "role": conn.who.role},
+    }
 
 
 async def op_submit(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
@@ -175,14 +184,19 @@ async def op_list(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
     limit = _number(message, "limit", 100) or 0
     if limit > MAX_LIST:
         raise p.ProtocolError(p.BAD_REQUEST, f"field 'limit' may be at most {MAX_LIST}")
-    actions = conn.gate.list(status=_str(message, "status", required=False) or None, limit=int(limit),
-                             before=_str(message, "before", required=False) or None)
+    actions = conn.gate.list_actions(
+        status=_str(message, "status", required=False) or None,
+        limit=int(limit),
+        before=_str(message, "before", required=False) or None,
+    )
     return {"actions": [a.to_json() for a in actions]}
 
 
 async def op_decide(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
     action = conn.gate.decide(
-        _str(message, "id"), _str(message, "verdict"), conn.who,
+        _str(message, "id"),
+        _str(message, "verdict"),
+        conn.who,
         reason=_str(message, "reason", required=False),
         content_hash=_str(message, "content_hash", required=False),
     )
@@ -204,12 +218,19 @@ async def op_subscribe(conn: Connection, message: dict[str, Any]) -> dict[str, A
 
 Op = Callable[[Connection, dict[str, Any]], Awaitable[dict[str, Any]]]
 OPS: dict[str, Op] = {
-    "status": op_status, "submit": op_submit, "wait": op_wait, "cancel": op_cancel,
-    "show": op_show, "list": op_list, "decide": op_decide, "subscribe": op_subscribe,
+    "status": op_status,
+    "submit": op_submit,
+    "wait": op_wait,
+    "cancel": op_cancel,
+    "show": op_show,
+    "list": op_list,
+    "decide": op_decide,
+    "subscribe": op_subscribe,
 }
 
 
 # --- listening --------------------------------------------------------------------------------------
+
 
 def peer_identity(writer: asyncio.StreamWriter) -> Identity:
     """The local peer's OS user, from SO_PEERCRED: the kernel says who connected, not the client."""

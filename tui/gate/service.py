@@ -7,6 +7,7 @@ when an action resolves lives here, so no client can route around it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from typing import Any
 
 from tui.gate.feed import Feed
 from tui.gate.judge import Judge, hold_everything
-from tui.model import Action, Decision, from_submission
+from tui.model import Action, Decision, Reason, from_submission
 from tui.store import Conflict, Store
 
 DEFAULT_TTL_S = 600.0
@@ -72,18 +73,31 @@ class Gate:
     # --- agents -------------------------------------------------------------------------------------
 
     def submit(self, data: Any) -> Action:
-        """Validate, judge and durably record an action; raises InvalidAction for bad input."""
+        """Validate, judge and durably record an action; raises InvalidAction for bad input.
+
+        A held action whose exact content this agent already had approved (and has not used) goes
+        through once: that is how a hook that had to stop waiting lets the agent retry after approval.
+        """
         now = self.clock()
         action = from_submission(data, now=now, ttl_s=self.ttl_s)
         verdict = self.judge(action)
+        status, risk = verdict.status, verdict.risk
+        if status == "pending":
+            prior = self.store.claim_approval(
+                action.agent.id, action.content_hash, since=now - self.ttl_s, by=action.id
+            )
+            if prior is not None:
+                status = "allowed"
+                reason = Reason("prior-approval", f"this exact action was approved as {prior}", 0)
+                risk = replace(risk, reasons=(*risk.reasons, reason))
         action = replace(
             action,
-            risk=verdict.risk,
+            risk=risk,
             requirement=verdict.requirement,
             policy_hash=verdict.policy_hash,
-            status=verdict.status,
-            resolved_at=None if verdict.status == "pending" else now,
-            expires_at=action.expires_at if verdict.status == "pending" else None,
+            status=status,
+            resolved_at=None if status == "pending" else now,
+            expires_at=action.expires_at if status == "pending" else None,
         )
         self.store.insert(action)
         self._arm_expiry(action)
@@ -94,11 +108,11 @@ class Gate:
         """Block until the action is resolved or `timeout` passes; returns it either way."""
         action = self.store.get(action_id)
         if action.terminal:
-            return action
+            return self._deliver(action)
         future: asyncio.Future[Action] = asyncio.get_running_loop().create_future()
         self._waiters.setdefault(action_id, []).append(future)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), timeout)
+            return self._deliver(await asyncio.wait_for(asyncio.shield(future), timeout))
         except TimeoutError:
             return self.store.get(action_id)
         finally:
@@ -107,6 +121,12 @@ class Gate:
                 futures.remove(future)
             if not futures:
                 self._waiters.pop(action_id, None)
+
+    def _deliver(self, action: Action) -> Action:
+        """An approval handed to a waiting submitter is used up: the same content cannot ride it again."""
+        if action.status == "approved":
+            self.store.consume(action.id, by="wait")
+        return action
 
     def cancel(self, action_id: str) -> Action:
         """The submitter withdraws its own pending action (it will not run)."""
@@ -131,10 +151,13 @@ class Gate:
             raise RefusedDecision("a rejection needs a reason: it is sent back to the agent")
         if action.status != "pending":
             raise Conflict(action)
-        if verdict == "approve" and any(d.by == who.name and d.verdict == "approve" for d in action.decisions):
+        if verdict == "approve" and any(
+            d.by == who.name and d.verdict == "approve" for d in action.decisions
+        ):
             raise RefusedDecision(f"{who.name} has already approved action {action_id}")
-        decision = Decision(by=who.name, verdict=verdict, role=who.role, channel=who.channel,
-                            at=self.clock(), reason=reason)
+        decision = Decision(
+            by=who.name, verdict=verdict, role=who.role, channel=who.channel, at=self.clock(), reason=reason
+        )
         approvals = 1 + sum(1 for d in action.decisions if d.verdict == "approve")
         done = verdict == "reject" or approvals >= action.requirement.approvals
         status = ("rejected" if verdict == "reject" else "approved") if done else None
@@ -145,8 +168,8 @@ class Gate:
     def show(self, action_id: str) -> Action:
         return self.store.get(action_id)
 
-    def list(self, *, status: str | None, limit: int, before: str | None) -> list[Action]:
-        return self.store.list(status=status, limit=limit, before=before)
+    def list_actions(self, *, status: str | None, limit: int, before: str | None) -> list[Action]:
+        return self.store.list_actions(status=status, limit=limit, before=before)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -180,10 +203,8 @@ class Gate:
 
     def _expire(self, action_id: str) -> None:
         self._timers.pop(action_id, None)
-        try:
+        with contextlib.suppress(Conflict):  # decided in the same instant: the decision stands
             self._resolve(action_id, status="expired")
-        except Conflict:
-            pass  # decided in the same instant: the decision stands
 
     def _publish(self, action: Action) -> None:
         self.feed.publish({"event": "action", "action": action.to_json()})

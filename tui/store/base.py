@@ -37,7 +37,9 @@ class Store(Protocol):
     def get(self, action_id: str) -> Action:
         """The action with its decisions; raises NotFound."""
 
-    def list(self, *, status: str | None = None, limit: int = 100, before: str | None = None) -> list[Action]:
+    def list_actions(
+        self, *, status: str | None = None, limit: int = 100, before: str | None = None
+    ) -> list[Action]:
         """Newest first, optionally one status, paging with `before` (an id)."""
 
     def pending(self) -> list[Action]:
@@ -50,6 +52,13 @@ class Store(Protocol):
 
         Raises Conflict (with the current action) when someone else resolved it first, NotFound if absent.
         """
+
+    def claim_approval(self, agent_id: str, content_hash: str, *, since: float, by: str) -> str | None:
+        """Atomically take the oldest unused approval of this exact content for this agent, resolved at or
+        after `since`; returns its id (now marked used by `by`), or None."""
+
+    def consume(self, action_id: str, *, by: str) -> bool:
+        """Mark an approved action's approval as used; False if it was used already."""
 
     def close(self) -> None: ...
 

@@ -47,8 +47,9 @@ class SqliteStore:
             for script in sorted(folder.iterdir(), key=lambda p: p.name):
                 version = int(script.name.split("_", 1)[0])
                 if script.name.endswith(".sql") and version not in done:
-                    sql = "\n".join(line for line in script.read_text().splitlines()
-                                    if not line.lstrip().startswith("--"))
+                    sql = "\n".join(
+                        line for line in script.read_text().splitlines() if not line.lstrip().startswith("--")
+                    )
                     for statement in sql.split(";"):
                         if statement.strip():
                             self._db.execute(statement)
@@ -76,9 +77,17 @@ class SqliteStore:
                 self._db.execute(
                     "INSERT INTO actions (id, created_at, status, agent_id, level, content_hash, expires_at,"
                     " resolved_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (action.id, action.created_at, action.status, action.agent.id, action.risk.level,
-                     action.content_hash, action.expires_at, action.resolved_at,
-                     json.dumps(record, ensure_ascii=False)),
+                    (
+                        action.id,
+                        action.created_at,
+                        action.status,
+                        action.agent.id,
+                        action.risk.level,
+                        action.content_hash,
+                        action.expires_at,
+                        action.resolved_at,
+                        json.dumps(record, ensure_ascii=False),
+                    ),
                 )
                 self._insert_decisions(action.id, action.decisions, 0)
         except sqlite3.Error as exc:
@@ -90,7 +99,9 @@ class SqliteStore:
             raise NotFound(action_id)
         return rows[0]
 
-    def list(self, *, status: str | None = None, limit: int = 100, before: str | None = None) -> list[Action]:
+    def list_actions(
+        self, *, status: str | None = None, limit: int = 100, before: str | None = None
+    ) -> list[Action]:
         clauses, params = [], []
         if status is not None:
             clauses.append("status = ?")
@@ -127,6 +138,32 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot update action {action_id}: {exc}") from exc
 
+    def claim_approval(self, agent_id: str, content_hash: str, *, since: float, by: str) -> str | None:
+        try:
+            with self._write():
+                row = self._db.execute(
+                    "SELECT id FROM actions WHERE agent_id = ? AND content_hash = ? AND status = 'approved'"
+                    " AND consumed_by IS NULL AND resolved_at >= ? ORDER BY seq LIMIT 1",
+                    (agent_id, content_hash, since),
+                ).fetchone()
+                if row is None:
+                    return None
+                self._db.execute("UPDATE actions SET consumed_by = ? WHERE id = ?", (by, row[0]))
+                return str(row[0])
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot claim approval: {exc}") from exc
+
+    def consume(self, action_id: str, *, by: str) -> bool:
+        try:
+            cursor = self._db.execute(
+                "UPDATE actions SET consumed_by = ?"
+                " WHERE id = ? AND status = 'approved' AND consumed_by IS NULL",
+                (by, action_id),
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot consume approval of {action_id}: {exc}") from exc
+        return cursor.rowcount == 1
+
     def close(self) -> None:
         self._db.close()
 
@@ -136,28 +173,34 @@ class SqliteStore:
         self._db.executemany(
             "INSERT INTO decisions (action_id, n, by, verdict, role, channel, at, reason)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(action_id, start + i, d.by, d.verdict, d.role, d.channel, d.at, d.reason)
-             for i, d in enumerate(decisions)],
+            [
+                (action_id, start + i, d.by, d.verdict, d.role, d.channel, d.at, d.reason)
+                for i, d in enumerate(decisions)
+            ],
         )
 
     def _select(self, tail: str, params: tuple[object, ...]) -> list[Action]:
-        rows = self._db.execute(f"SELECT id, status, resolved_at, record FROM actions {tail}", params).fetchall()
+        rows = self._db.execute(
+            f"SELECT id, status, resolved_at, record FROM actions {tail}", params
+        ).fetchall()
         decisions = self._decisions([row[0] for row in rows])
         actions = []
         for action_id, status, resolved_at, record in rows:
             base = Action.from_json(json.loads(record))
-            actions.append(replace(base, status=status, resolved_at=resolved_at,
-                                   decisions=decisions.get(action_id, ())))
+            actions.append(
+                replace(base, status=status, resolved_at=resolved_at, decisions=decisions.get(action_id, ()))
+            )
         return actions
 
     def _decisions(self, ids: list[str]) -> dict[str, tuple[Decision, ...]]:
         found: dict[str, list[Decision]] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self._db.execute(
                 f"SELECT action_id, by, verdict, role, channel, at, reason FROM decisions"
-                f" WHERE action_id IN ({marks}) ORDER BY action_id, n", chunk
+                f" WHERE action_id IN ({marks}) ORDER BY action_id, n",
+                chunk,
             ):
                 found.setdefault(row[0], []).append(Decision(*row[1:]))
         return {key: tuple(value) for key, value in found.items()}
