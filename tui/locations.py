@@ -1,49 +1,58 @@
 """Where Interlock keeps things, in one place.
 
-`socket_path()` is standard library only because the submit path (agent hooks) needs it on every call;
-the state and config directories come from platformdirs and are only needed by the gate and approvers.
+Socket paths are plain strings built with os.path: the submit path (agent hooks) needs them on every call
+and importing pathlib would cost it ~10 ms. The state and config directories come from platformdirs and
+are only needed by the gate and approvers.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # see module docstring: no typing/pathlib import on the hook path
+if TYPE_CHECKING:
+    from pathlib import Path
 
 APP = "interlock"
 
 
-def socket_path(explicit: str | None = None) -> Path:
+def socket_path(explicit: str | os.PathLike[str] | None = None) -> str:
     """The submit socket: --socket, else INTERLOCK_SOCKET, else the per-user runtime dir.
 
     The runtime dir (tmpfs, per user, 0700) is where sockets belong; without XDG_RUNTIME_DIR (cron, CI,
     root shells) a per-uid directory under /tmp is used, created 0700 by the gate.
     """
-    chosen = explicit or os.environ.get("INTERLOCK_SOCKET")
+    chosen = os.fspath(explicit) if explicit else os.environ.get("INTERLOCK_SOCKET")
     if chosen:
-        return Path(chosen)
+        return chosen
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    base = Path(runtime) / APP if runtime else Path(f"/tmp/{APP}-{os.getuid()}")
-    return base / "submit.sock"
+    base = os.path.join(runtime, APP) if runtime else f"/tmp/{APP}-{os.getuid()}"
+    return os.path.join(base, "submit.sock")
 
 
-def control_socket_path(submit: Path) -> Path:
+def control_socket_path(submit: str | os.PathLike[str]) -> str:
     """The control socket sits beside the submit socket (DESIGN.md: separate sockets, separate rights)."""
-    return submit.with_name(submit.stem + ".control" + submit.suffix)
+    stem, suffix = os.path.splitext(os.fspath(submit))
+    return f"{stem}.control{suffix}"
 
 
 def state_dir() -> Path:
+    import pathlib
+
     import platformdirs
 
-    return Path(platformdirs.user_state_dir(APP))
+    return pathlib.Path(platformdirs.user_state_dir(APP))
 
 
 def config_dir() -> Path:
+    import pathlib
+
     explicit = os.environ.get("INTERLOCK_CONFIG_DIR")
     if explicit:
-        return Path(explicit)
+        return pathlib.Path(explicit)
     import platformdirs
 
-    return Path(platformdirs.user_config_dir(APP))
+    return pathlib.Path(platformdirs.user_config_dir(APP))
 
 
 def default_db_url() -> str:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-import time
-from collections.abc import Callable
-from typing import Any
 
 from tui.gate.client import GateClient, GateError, GateUnreachable
 from tui.locations import control_socket_path, socket_path
-from tui.model import GO, parse_iso
 from tui.safe_text import visible
+from tui.statuses import GO
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
+if TYPE_CHECKING:  # the submit path is timed: no typing/collections imports at run time
+    from collections.abc import Callable
+    from typing import Any
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -74,9 +77,11 @@ def describe(action: dict[str, Any]) -> str:
     return visible(line)
 
 
-def age(action: dict[str, Any]) -> str:
-    seconds = max(0.0, time.time() - (parse_iso(action["created_at"]) or 0.0))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit}"
-    return f"{int(seconds)}s"
+def local_user() -> str:
+    """The OS user name of this process, for agent records."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return str(os.getuid())

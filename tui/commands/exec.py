@@ -15,12 +15,16 @@ import signal
 import socket
 import subprocess
 import sys
-from types import FrameType
-from typing import Any
 
-from tui.commands.common import EXIT_REFUSED, EXIT_USAGE, client, describe, fail, guarded
-from tui.gate.client import GateClient
-from tui.model import GO, local_user
+from tui.commands.common import EXIT_REFUSED, EXIT_USAGE, client, describe, fail, guarded, local_user
+from tui.statuses import GO
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Any
+
+    from tui.gate.client import GateClient
 
 FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2)
 EXIT_INTERRUPTED = 130

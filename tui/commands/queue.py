@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Any
 
-from tui.commands.common import EXIT_OK, age, client, describe, emit_json, exit_code, guarded
+from tui.commands.common import EXIT_OK, client, describe, emit_json, exit_code, guarded
 from tui.safe_text import visible
 
 
@@ -34,6 +35,16 @@ def _ls(args: argparse.Namespace) -> int:
     if not actions:
         sys.stdout.write(f"no {status or ''} actions\n".replace("  ", " "))
     return EXIT_OK
+
+
+def age(action: dict[str, Any]) -> str:
+    from tui.model import parse_iso
+
+    seconds = max(0.0, time.time() - (parse_iso(action["created_at"]) or 0.0))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
 
 
 def _show(args: argparse.Namespace) -> int:

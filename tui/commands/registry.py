@@ -6,9 +6,12 @@ Each subcommand names the module whose `run(args) -> int` executes it; nothing i
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-Subparsers = Any  # argparse's _SubParsersAction is private
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
+if TYPE_CHECKING:
+    from typing import Any
+
+    Subparsers = Any  # argparse's _SubParsersAction is private
 
 
 def _client(sub: argparse.ArgumentParser, *, json_flag: bool = True) -> argparse.ArgumentParser:
@@ -26,7 +29,15 @@ def _add(subparsers: Subparsers, name: str, module: str, help_text: str) -> argp
     return sub
 
 
-def register_all(subparsers: Subparsers) -> None:
+def register(subparsers: Subparsers, only: str | None = None) -> None:
+    """Add every subcommand, or only the group holding `only` (building all costs ~15 ms per hook call)."""
+    known = any(only in names for names, _ in _GROUPS)
+    for names, adder in _GROUPS:
+        if not known or only in names:
+            adder(subparsers)
+
+
+def _register_serve(subparsers: Subparsers) -> None:
     serve = _add(subparsers, "serve", "tui.gate.serve", "run the gate: sockets, store, expiry")
     serve.add_argument("--db", help="store URL (sqlite:///PATH); default INTERLOCK_DB or the state dir")
     serve.add_argument("--socket", help="submit socket path; the control socket sits beside it")
@@ -34,6 +45,8 @@ def register_all(subparsers: Subparsers) -> None:
         "--ttl", type=float, default=None, help="seconds a held action waits before it expires"
     )
 
+
+def _register_submit(subparsers: Subparsers) -> None:
     submit = _client(
         _add(
             subparsers,
@@ -49,6 +62,8 @@ def register_all(subparsers: Subparsers) -> None:
     wait.add_argument("id")
     wait.add_argument("--timeout", type=float, default=None, help="stop waiting after S seconds")
 
+
+def _register_exec(subparsers: Subparsers) -> None:
     exec_ = _client(
         _add(subparsers, "exec", "tui.commands.exec", "run a command once the gate allows it"),
         json_flag=False,
@@ -58,6 +73,8 @@ def register_all(subparsers: Subparsers) -> None:
     exec_.add_argument("--timeout", type=float, default=None, help="give up (and cancel) after S seconds")
     exec_.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD ARGS")
 
+
+def _register_queue(subparsers: Subparsers) -> None:
     ls = _client(_add(subparsers, "ls", "tui.commands.queue", "list actions (pending by default)"))
     ls.add_argument("--status", default="pending", help="pending, approved, rejected, expired, allowed, ...")
     ls.add_argument("--all", action="store_true", help="every status")
@@ -75,10 +92,6 @@ def register_all(subparsers: Subparsers) -> None:
     reject.add_argument("--reason", required=True, help="sent back to the agent")
 
     _client(_add(subparsers, "status", "tui.commands.queue", "is the gate up, and what does it hold"))
-
-    _register_rules(subparsers)
-    _register_tui(subparsers)
-    _register_agents(subparsers)
 
 
 def _register_rules(subparsers: Subparsers) -> None:
@@ -119,10 +132,40 @@ def _register_agents(subparsers: Subparsers) -> None:
         json_flag=False,
     )
     hook.add_argument("agent", help="claude-code, codex, gemini or cursor")
-    install = _add(subparsers, "install", "tui.agents.cli", "add Interlock's hook to an agent's settings")
+    hook.add_argument(
+        "--timeout", type=float, default=None,
+        help="the agent's hook timeout in seconds; the answer comes a margin before it",
+    )
+    hook.add_argument(
+        "--fallback", default="deny", choices=("deny", "ask"),
+        help="answer when Interlock cannot decide: deny, or ask the local user (where the agent can)",
+    )
+    hook.add_argument(
+        "--defer", action="store_true",
+        help="Claude Code -p: defer a still-held call (resume the session after approval)",
+    )
+    install = _client(
+        _add(subparsers, "install", "tui.agents.cli", "add Interlock's hook to an agent's settings"),
+        json_flag=False,
+    )
     install.add_argument("agent")
     install.add_argument("--scope", default="user", choices=("user", "project", "local"))
+    install.add_argument(
+        "--timeout", type=float, default=3600.0,
+        help="seconds the agent lets the hook wait for a decision (default 3600)",
+    )
     uninstall = _add(subparsers, "uninstall", "tui.agents.cli", "remove Interlock's hook from an agent")
     uninstall.add_argument("agent")
     uninstall.add_argument("--scope", default="user", choices=("user", "project", "local"))
     _client(_add(subparsers, "doctor", "tui.agents.cli", "check the gate, the hooks and a round trip"))
+
+
+_GROUPS = (
+    (("serve",), _register_serve),
+    (("submit", "wait"), _register_submit),
+    (("exec",), _register_exec),
+    (("ls", "show", "approve", "reject", "status"), _register_queue),
+    (("rules",), _register_rules),
+    (("tui", "demo"), _register_tui),
+    (("hook", "install", "uninstall", "doctor"), _register_agents),
+)

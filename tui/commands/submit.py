@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from tui.commands.common import (
     EXIT_USAGE,
@@ -16,7 +15,12 @@ from tui.commands.common import (
     fail,
     guarded,
 )
-from tui.gate.client import GateClient
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
+if TYPE_CHECKING:
+    from typing import Any
+
+    from tui.gate.client import GateClient
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,11 +7,14 @@ from the gate raises GateUnreachable (exit 3) so callers fail closed: nothing ru
 from __future__ import annotations
 
 import json
+import os
 import socket
-from pathlib import Path
-from typing import Any
 
 from tui.gate import protocol as p
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
+if TYPE_CHECKING:  # typing and pathlib cost milliseconds on every agent tool call
+    from typing import Any
 
 CONNECT_TIMEOUT_S = 1.0
 
@@ -32,7 +35,7 @@ class GateError(Exception):
 
 
 class GateClient:
-    def __init__(self, path: Path, *, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = CONNECT_TIMEOUT_S) -> None:
         self.path = path
         self.timeout = timeout
         self._sock: socket.socket | None = None

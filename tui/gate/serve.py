@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 
 from tui.gate.protocol import CONTROL_OPS, SUBMIT_OPS
 from tui.gate.server import GateAlreadyRunning, listen
@@ -40,10 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def serve(gate: Gate, submit_path: os.PathLike[str] | str) -> int:
-    from pathlib import Path
-
     submit = Path(submit_path)
-    control = control_socket_path(submit)
+    control = Path(control_socket_path(submit))
     try:
         servers = [await listen(gate, submit, SUBMIT_OPS), await listen(gate, control, CONTROL_OPS)]
     except (GateAlreadyRunning, OSError) as exc:

@@ -27,7 +27,7 @@ class SqliteStore:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -139,13 +139,16 @@ class SqliteStore:
             raise StoreError(f"cannot update action {action_id}: {exc}") from exc
 
     def claim_approval(self, agent_id: str, content_hash: str, *, since: float, by: str) -> str | None:
+        query = (
+            "SELECT id FROM actions WHERE agent_id = ? AND content_hash = ? AND status = 'approved'"
+            " AND consumed_by IS NULL AND resolved_at >= ? ORDER BY seq LIMIT 1"
+        )
+        params = (agent_id, content_hash, since)
         try:
+            if self._db.execute(query, params).fetchone() is None:
+                return None  # the common case: no write lock taken on every submission
             with self._write():
-                row = self._db.execute(
-                    "SELECT id FROM actions WHERE agent_id = ? AND content_hash = ? AND status = 'approved'"
-                    " AND consumed_by IS NULL AND resolved_at >= ? ORDER BY seq LIMIT 1",
-                    (agent_id, content_hash, since),
-                ).fetchone()
+                row = self._db.execute(query, params).fetchone()
                 if row is None:
                     return None
                 self._db.execute("UPDATE actions SET consumed_by = ? WHERE id = ?", (by, row[0]))

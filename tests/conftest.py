@@ -1,0 +1,101 @@
+"""Shared fixtures: a real gate process on a temporary socket and SQLite store."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.gate.client import GateClient
+from tui.locations import control_socket_path
+
+INTERLOCK = [sys.executable, "-m", "tui.cli"]
+START_TIMEOUT_S = 15.0
+
+
+class GateProcess:
+    """`interlock serve` as a subprocess; started() returns once it printed that it is listening."""
+
+    def __init__(self, workdir: Path, ttl: float = 600.0) -> None:
+        self.workdir = workdir
+        self.socket = workdir / "gate" / "submit.sock"
+        self.control_socket = control_socket_path(self.socket)
+        self.db = workdir / "interlock.db"
+        self.ttl = ttl
+        self.proc: subprocess.Popen[str] | None = None
+        self.log: list[str] = []
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "INTERLOCK_SOCKET": str(self.socket), "INTERLOCK_DB": f"sqlite:///{self.db}"}
+
+    def start(self) -> GateProcess:
+        self.proc = subprocess.Popen(
+            [*INTERLOCK, "serve", "--ttl", str(self.ttl)], env=self.env, stderr=subprocess.PIPE, text=True,
+        )
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:  # blocks on the gate's own output: an event, not a sleep
+            self.log.append(line)
+            if "listening" in line:
+                return self
+        raise AssertionError(f"gate did not start: {''.join(self.log)}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=START_TIMEOUT_S)
+        assert self.proc.stderr is not None
+        self.log.extend(self.proc.stderr.readlines())
+        self.proc = None
+        return code
+
+    def kill9(self) -> None:
+        self.stop(signal.SIGKILL)
+
+    def client(self) -> GateClient:
+        return GateClient(self.socket, timeout=5.0)
+
+    def control(self) -> GateClient:
+        return GateClient(self.control_socket, timeout=5.0)
+
+    def cli(self, *args: str, stdin: str = "", timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*INTERLOCK, *args], input=stdin, env=self.env, capture_output=True, text=True,
+                              timeout=timeout)
+
+
+@pytest.fixture
+def gate(tmp_path: Path) -> Iterator[GateProcess]:
+    process = GateProcess(tmp_path).start()
+    yield process
+    if process.proc is not None:
+        process.stop()
+
+
+@pytest.fixture
+def gate_factory(tmp_path: Path) -> Iterator[Any]:
+    started: list[GateProcess] = []
+
+    def make(ttl: float = 600.0) -> GateProcess:
+        process = GateProcess(tmp_path, ttl=ttl)
+        started.append(process)
+        return process
+
+    yield make
+    for process in started:
+        if process.proc is not None:
+            process.stop(signal.SIGKILL)
+
+
+def shell_action(command: str, agent: str = "agent-1", **extra: Any) -> dict[str, Any]:
+    return {"kind": "shell", "command": command, "agent": {"id": agent, "kind": "claude-code"}, **extra}
+
+
+def action_json(command: str, **extra: Any) -> str:
+    return json.dumps(shell_action(command, **extra))

@@ -1,0 +1,177 @@
+"""Bad input on the sockets gets a specific error; the gate keeps serving everyone and loses nothing."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import GateProcess, shell_action
+from tui.gate.client import GateError
+
+
+class Raw:
+    """A bare socket speaking frames by hand, to send what a well-behaved client never would."""
+
+    def __init__(self, path: Path) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(10)
+        self.sock.connect(str(path))
+        self.buffer = b""
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def reply(self) -> dict[str, Any]:
+        while b"\n" not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        result: dict[str, Any] = json.loads(line)
+        return result
+
+    def ask(self, message: dict[str, Any]) -> dict[str, Any]:
+        self.send(json.dumps(message).encode() + b"\n")
+        return self.reply()
+
+
+@pytest.mark.parametrize(
+    ("frame", "code", "message"),
+    [
+        (b"{not json\n", "bad_json", "frame is not valid JSON"),
+        (b"[1, 2]\n", "bad_request", "frame must be a JSON object"),
+        (b'{"v": 1}\n', "bad_request", "frame needs a string 'op'"),
+        (b'{"v": 2, "op": "status"}\n', "unsupported_version", "protocol version 2 not supported"),
+        (b'{"op": "launch"}\n', "unknown_op", "unknown op 'launch' on this socket"),
+        (b'{"op": "decide", "id": "x", "verdict": "approve"}\n', "unknown_op", "unknown op 'decide'"),
+        (b'{"op": "submit"}\n', "bad_request", "submit needs an 'action' object"),
+        (b'{"op": "submit", "action": {"kind": 3}}\n', "invalid_action", "field 'kind' must be a string"),
+        (b'{"op": "wait", "id": 5}\n', "bad_request", "field 'id' must be a non-empty string"),
+        (b'{"op": "wait", "id": "nope"}\n', "not_found", "no action with id nope"),
+        (b'{"op": "wait", "id": "x", "timeout": -1}\n', "bad_request", "field 'timeout' must be a non-negative"),
+        (b'{"op": "cancel", "id": "x"}\n', "forbidden", "was not submitted on this connection"),
+        (b"\xff\xfe\n", "bad_json", "frame is not valid JSON"),
+    ],
+)
+def test_bad_frames_on_submit_socket_get_specific_errors(
+    gate: GateProcess, frame: bytes, code: str, message: str
+) -> None:
+    raw = Raw(gate.socket)
+    raw.send(frame)
+    reply = raw.reply()
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == code
+    assert message in reply["error"]["message"]
+    assert raw.ask({"op": "status", "re": 9})["ok"] is True  # same connection still served
+
+
+def test_control_socket_rejects_bad_fields(gate: GateProcess) -> None:
+    raw = Raw(gate.control_socket)
+    assert raw.ask({"op": "list", "limit": 5000})["error"]["message"] == "field 'limit' may be at most 1000"
+    assert raw.ask({"op": "list", "limit": "ten"})["error"]["code"] == "bad_request"
+    assert raw.ask({"op": "submit", "action": {}})["error"]["code"] == "unknown_op"
+    reply = raw.ask({"op": "decide", "id": "missing", "verdict": "approve"})
+    assert reply["error"] == {"code": "not_found", "message": "no action with id missing"}
+
+
+def test_reply_echoes_the_request_tag(gate: GateProcess) -> None:
+    raw = Raw(gate.socket)
+    assert raw.ask({"op": "status", "re": "tag-42"})["re"] == "tag-42"
+
+
+def test_oversized_frame_closes_only_that_connection(gate: GateProcess) -> None:
+    raw, bystander = Raw(gate.socket), Raw(gate.socket)
+    raw.send(b'{"op": "submit", "action": "' + b"x" * (1 << 20) + b'"}\n')
+    reply = raw.reply()
+    assert reply["error"]["code"] == "frame_too_large"
+    with pytest.raises((EOFError, ConnectionError)):
+        raw.reply()
+    assert bystander.ask({"op": "status"})["ok"] is True
+
+
+def test_frame_just_under_the_limit_is_accepted(gate: GateProcess) -> None:
+    padding = "y" * ((1 << 20) - 300)
+    reply = Raw(gate.socket).ask({"op": "submit", "action": shell_action("echo hi", payload=padding)})
+    assert reply["ok"] is True and reply["action"]["payload"] == padding
+
+
+def test_client_disconnecting_mid_wait_loses_nothing(gate: GateProcess) -> None:
+    raw = Raw(gate.socket)
+    action = raw.ask({"op": "submit", "action": shell_action("make deploy")})["action"]
+    raw.send(json.dumps({"op": "wait", "id": action["id"]}).encode() + b"\n")
+    raw.sock.close()
+    with gate.control() as control:
+        assert control.request("show", id=action["id"])["action"]["status"] == "pending"
+        decided = control.request("decide", id=action["id"], verdict="approve")["action"]
+    assert decided["status"] == "approved"
+
+
+def test_one_connection_can_wait_and_ask_at_once(gate: GateProcess) -> None:
+    raw = Raw(gate.socket)
+    action = raw.ask({"op": "submit", "action": shell_action("make deploy")})["action"]
+    raw.send(json.dumps({"op": "wait", "id": action["id"], "re": "w"}).encode() + b"\n")
+    assert raw.ask({"op": "status", "re": "s"})["re"] == "s"  # not blocked behind the wait
+    with gate.control() as control:
+        control.request("decide", id=action["id"], verdict="reject", reason="not today")
+    reply = raw.reply()
+    assert reply["re"] == "w" and reply["action"]["status"] == "rejected"
+    assert reply["action"]["decisions"][0]["reason"] == "not today"
+
+
+def test_subscribe_pushes_new_and_changed_actions(gate: GateProcess) -> None:
+    watcher = Raw(gate.control_socket)
+    assert watcher.ask({"op": "subscribe", "re": 1}) == {"v": 1, "re": 1, "ok": True, "subscribed": True}
+    with gate.client() as agent:
+        action = agent.submit(shell_action("terraform apply"))
+    created = watcher.reply()
+    assert created["event"] == "action" and created["action"]["id"] == action["id"]
+    with gate.control() as control:
+        control.request("decide", id=action["id"], verdict="approve")
+    changed = watcher.reply()
+    assert changed["action"]["status"] == "approved" and changed["action"]["decisions"][0]["verdict"] == "approve"
+
+
+def test_decisions_are_compare_and_set_over_the_socket(gate: GateProcess) -> None:
+    with gate.client() as agent, gate.control() as control:
+        action = agent.submit(shell_action("kubectl delete ns x"))
+        control.request("decide", id=action["id"], verdict="approve")
+        with pytest.raises(GateError) as refused:
+            control.request("decide", id=action["id"], verdict="reject", reason="too late")
+    assert refused.value.code == "conflict"
+    assert refused.value.reply["action"]["status"] == "approved"
+
+
+def test_decision_binds_to_the_reviewed_content(gate: GateProcess) -> None:
+    with gate.client() as agent, gate.control() as control:
+        action = agent.submit(shell_action("rm -rf build"))
+        with pytest.raises(GateError, match="not the content you reviewed"):
+            control.request("decide", id=action["id"], verdict="approve", content_hash="0" * 64)
+        ok = control.request("decide", id=action["id"], verdict="approve", content_hash=action["content_hash"])
+    assert ok["action"]["status"] == "approved"
+
+
+def test_rejection_needs_a_reason(gate: GateProcess) -> None:
+    with gate.client() as agent, gate.control() as control:
+        action = agent.submit(shell_action("rm -rf build"))
+        with pytest.raises(GateError, match="a rejection needs a reason"):
+            control.request("decide", id=action["id"], verdict="reject", reason="  ")
+
+
+def test_submitter_may_cancel_its_own_action_only(gate: GateProcess) -> None:
+    with gate.client() as mine, gate.client() as other:
+        action = mine.submit(shell_action("sleep 1"))
+        with pytest.raises(GateError, match="was not submitted on this connection"):
+            other.cancel(action["id"])
+        assert mine.cancel(action["id"])["status"] == "cancelled"
+
+
+def test_everything_is_held_without_a_policy(gate: GateProcess) -> None:
+    with gate.client() as agent:
+        action = agent.submit(shell_action("ls"))
+    assert action["status"] == "pending"
+    assert action["risk"]["reasons"][0]["rule"] == "no-policy"

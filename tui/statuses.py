@@ -1,0 +1,9 @@
+"""Status names and the sets clients branch on, importable without the rest of the model.
+
+Kept apart from model.py because the submit path (agent hooks) needs only these, and must stay fast.
+"""
+
+STATUSES = ("pending", "approved", "rejected", "expired", "allowed", "denied", "cancelled")
+TERMINAL = frozenset(STATUSES) - {"pending"}
+#: Statuses under which the agent may go ahead; everything else is a refusal (fail closed).
+GO = frozenset({"approved", "allowed"})
