@@ -34,7 +34,8 @@ class GateProcess:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "INTERLOCK_SOCKET": str(self.socket), "INTERLOCK_DB": f"sqlite:///{self.db}"}
+        return {**os.environ, "INTERLOCK_SOCKET": str(self.socket), "INTERLOCK_DB": f"sqlite:///{self.db}",
+                "INTERLOCK_CONFIG_DIR": str(self.workdir / "config")}
 
     def start(self) -> GateProcess:
         self.proc = subprocess.Popen(

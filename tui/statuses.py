@@ -7,3 +7,6 @@ STATUSES = ("pending", "approved", "rejected", "expired", "allowed", "denied", "
 TERMINAL = frozenset(STATUSES) - {"pending"}
 #: Statuses under which the agent may go ahead; everything else is a refusal (fail closed).
 GO = frozenset({"approved", "allowed"})
+
+#: Autonomy levels, least to most trusted (DESIGN.md's table).
+AUTONOMY_LEVELS = ("halt", "observe", "supervised", "trusted", "autonomous")

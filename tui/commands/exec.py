@@ -15,12 +15,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 
 from tui.commands.common import EXIT_REFUSED, EXIT_USAGE, client, describe, fail, guarded, local_user
+from tui.gate.client import GateError, GateUnreachable
 from tui.statuses import GO
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import FrameType
     from typing import Any
 
@@ -65,7 +68,7 @@ def _gate_then_run(args: argparse.Namespace, argv: list[str]) -> int:
     if action["status"] not in GO:
         sys.stderr.write(f"interlock: not running {argv[0]}: {describe(action)}\n")
         return EXIT_REFUSED
-    return _run_child(argv)
+    return _run_child(argv, lambda child: _stop_when_halted(args, action["agent"]["id"], child))
 
 
 def _wait_or_cancel(gate: GateClient, action: dict[str, Any], timeout: float | None) -> dict[str, Any]:
@@ -83,7 +86,23 @@ def _wait_or_cancel(gate: GateClient, action: dict[str, Any], timeout: float | N
     return action
 
 
-def _run_child(argv: list[str]) -> int:
+def _stop_when_halted(args: argparse.Namespace, agent: str, child: subprocess.Popen[bytes]) -> None:
+    """The kill switch stops work in flight: when the agent is halted, SIGTERM, then SIGKILL after the
+    gate's grace period. If the gate goes away the child keeps running (nothing new is started)."""
+    try:
+        with client(args) as gate:
+            reply = gate.request("watch", wait_s=None, agent=agent)
+    except (GateUnreachable, GateError):
+        return
+    sys.stderr.write(f"interlock: agent {agent} halted ({reply['why']}); stopping pid {child.pid}\n")
+    child.terminate()
+    try:
+        child.wait(timeout=float(reply["grace_s"]))
+    except subprocess.TimeoutExpired:
+        child.kill()
+
+
+def _run_child(argv: list[str], watch: Callable[[subprocess.Popen[bytes]], None]) -> int:
     try:
         child = subprocess.Popen(argv)
     except OSError as exc:
@@ -96,6 +115,7 @@ def _run_child(argv: list[str]) -> int:
     for signum in FORWARDED:
         signal.signal(signum, forward)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal delivers it to the child too
+    threading.Thread(target=watch, args=(child,), daemon=True).start()
     code = child.wait()
     if code < 0:  # died by a signal: die the same way
         signal.signal(-code, signal.SIG_DFL)

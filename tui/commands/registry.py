@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 
+from tui.statuses import AUTONOMY_LEVELS
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
 if TYPE_CHECKING:
     from typing import Any
@@ -41,6 +43,7 @@ def _register_serve(subparsers: Subparsers) -> None:
     serve = _add(subparsers, "serve", "tui.gate.serve", "run the gate: sockets, store, expiry")
     serve.add_argument("--db", help="store URL (sqlite:///PATH); default INTERLOCK_DB or the state dir")
     serve.add_argument("--socket", help="submit socket path; the control socket sits beside it")
+    serve.add_argument("--config", help="settings file (default: settings.yaml in the config dir)")
     serve.add_argument(
         "--ttl", type=float, default=None, help="seconds a held action waits before it expires"
     )
@@ -133,15 +136,20 @@ def _register_agents(subparsers: Subparsers) -> None:
     )
     hook.add_argument("agent", help="claude-code, codex, gemini or cursor")
     hook.add_argument(
-        "--timeout", type=float, default=None,
+        "--timeout",
+        type=float,
+        default=None,
         help="the agent's hook timeout in seconds; the answer comes a margin before it",
     )
     hook.add_argument(
-        "--fallback", default="deny", choices=("deny", "ask"),
+        "--fallback",
+        default="deny",
+        choices=("deny", "ask"),
         help="answer when Interlock cannot decide: deny, or ask the local user (where the agent can)",
     )
     hook.add_argument(
-        "--defer", action="store_true",
+        "--defer",
+        action="store_true",
         help="Claude Code -p: defer a still-held call (resume the session after approval)",
     )
     install = _client(
@@ -151,13 +159,80 @@ def _register_agents(subparsers: Subparsers) -> None:
     install.add_argument("agent")
     install.add_argument("--scope", default="user", choices=("user", "project", "local"))
     install.add_argument(
-        "--timeout", type=float, default=3600.0,
+        "--timeout",
+        type=float,
+        default=3600.0,
         help="seconds the agent lets the hook wait for a decision (default 3600)",
     )
     uninstall = _add(subparsers, "uninstall", "tui.agents.cli", "remove Interlock's hook from an agent")
     uninstall.add_argument("agent")
     uninstall.add_argument("--scope", default="user", choices=("user", "project", "local"))
     _client(_add(subparsers, "doctor", "tui.agents.cli", "check the gate, the hooks and a round trip"))
+
+
+def _register_autonomy(subparsers: Subparsers) -> None:
+    autonomy = _client(
+        _add(subparsers, "autonomy", "tui.commands.autonomy", "show or set agents' autonomy levels, live")
+    )
+    autonomy.add_argument("agent", nargs="?", help="agent id (omit: every grant)")
+    autonomy.add_argument("level", nargs="?", choices=AUTONOMY_LEVELS)
+    autonomy.add_argument("--for", dest="for_", metavar="D", help="time box, e.g. 30m or 2h; then revert")
+    autonomy.add_argument("--reason", default="")
+    halt = _client(
+        _add(
+            subparsers,
+            "halt",
+            "tui.commands.autonomy",
+            "stop an agent now: deny its actions, reject its queue, kill its exec children",
+        )
+    )
+    halt.add_argument("agent", nargs="?")
+    halt.add_argument("--all", action="store_true", help="every agent (incident mode at halt)")
+    halt.add_argument("--reason", default="")
+    incident = _client(
+        _add(
+            subparsers,
+            "incident",
+            "tui.commands.autonomy",
+            "clamp every agent at once (start), or lift it (end; needs a senior)",
+        )
+    )
+    incident.add_argument("action", choices=("start", "end"))
+    incident.add_argument("--level", choices=("halt", "observe"), help="default: the incident_level setting")
+    incident.add_argument("--reason", default="")
+
+
+def _register_approvers(subparsers: Subparsers) -> None:
+    approvers = _add(subparsers, "approvers", "tui.commands.approvers", "who may decide, with which roles")
+    sub = approvers.add_subparsers(
+        dest="approvers_command",
+        metavar="SUBCOMMAND",
+        required=True,
+        parser_class=type(approvers),
+        prog="interlock approvers",
+    )
+    listing = sub.add_parser("list", help="list approvers and their roles")
+    listing.add_argument("--json", action="store_true")
+    add = sub.add_parser("add", help="add (or update) an approver")
+    add.add_argument("name")
+    add.add_argument(
+        "--role",
+        dest="roles",
+        action="append",
+        required=True,
+        help="observer, approver, senior, admin or agent (repeatable)",
+    )
+    add.add_argument(
+        "--key",
+        dest="keys",
+        action="append",
+        default=[],
+        metavar="PUBKEY_FILE",
+        help="an OpenSSH public key file (repeatable)",
+    )
+    add.add_argument("--user", dest="users", action="append", default=[], help="a local OS user (repeatable)")
+    remove = sub.add_parser("remove", help="remove an approver")
+    remove.add_argument("name")
 
 
 _GROUPS = (
@@ -168,4 +243,6 @@ _GROUPS = (
     (("rules",), _register_rules),
     (("tui", "demo"), _register_tui),
     (("hook", "install", "uninstall", "doctor"), _register_agents),
+    (("autonomy", "halt", "incident"), _register_autonomy),
+    (("approvers",), _register_approvers),
 )

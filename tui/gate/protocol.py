@@ -7,8 +7,9 @@ Reply:     {"v": 1, "re": 7, "ok": true, ...result}  or  {"v": 1, "re": 7, "ok":
            "error": {"code": "bad_request", "message": "field 'id' must be a string"}}
 Event:     {"v": 1, "event": "action", "action": {...}}   pushed to connections that subscribed.
 
-Ops on the submit socket (agents): status, submit, wait, cancel.
-Ops on the control socket (approvers): status, list, show, wait, decide, subscribe.
+Ops on the submit socket (agents): status, submit, wait, cancel, watch (answers when the agent is halted).
+Ops on the control socket (approvers): status, list, show, wait, decide, subscribe, autonomy, halt,
+incident. The control socket's caller is identified by SO_PEERCRED and the approvers file.
 A frame longer than MAX_FRAME is refused and that connection closed: the stream cannot be trusted after it.
 """
 
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
 VERSION = 1
 MAX_FRAME = 1 << 20  # 1 MiB, newline included
 
-SUBMIT_OPS = frozenset({"status", "submit", "wait", "cancel"})
-CONTROL_OPS = frozenset({"status", "list", "show", "wait", "decide", "subscribe"})
+SUBMIT_OPS = frozenset({"status", "submit", "wait", "cancel", "watch"})
+CONTROL_OPS = frozenset(
+    {"status", "list", "show", "wait", "decide", "subscribe", "autonomy", "halt", "incident"}
+)
 
 # Error codes: stable strings clients may branch on.
 BAD_JSON = "bad_json"

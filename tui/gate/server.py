@@ -14,31 +14,42 @@ import os
 import pwd
 import socket
 import struct
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
 from tui.gate import protocol as p
-from tui.gate.service import Gate, Identity, RefusedDecision
+from tui.gate.approvers import Identity
+from tui.gate.ops import OPS, STREAMING
+from tui.gate.review import RefusedDecision
+from tui.gate.service import Gate
 from tui.model import InvalidAction
 from tui.store import Conflict, NotFound, StoreError
 
 log = logging.getLogger("interlock.gate")
 
-MAX_LIST = 1000
-
 
 class Connection:
     """One client: serialises writes and tracks what it submitted (it may cancel only those)."""
 
-    def __init__(self, gate: Gate, writer: asyncio.StreamWriter, ops: frozenset[str], who: Identity) -> None:
+    def __init__(self, gate: Gate, writer: asyncio.StreamWriter, ops: frozenset[str], user: str) -> None:
         self.gate = gate
         self.writer = writer
         self.ops = ops
-        self.who = who
+        self.user = user  # from SO_PEERCRED: the kernel says who connected, not the client
         self.submitted: set[str] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
+
+    def identity(self, role: str = "observer") -> Identity:
+        """The peer as the approvers file knows it (looked up per request: reloads apply at once),
+        refused unless it holds at least `role`."""
+        who = self.gate.approvers.for_local_user(self.user)
+        if who is None:
+            raise p.ProtocolError(p.FORBIDDEN, f"local user {self.user!r} is not in the approvers file")
+        if not who.has(role):
+            raise p.ProtocolError(p.FORBIDDEN, f"{who.name} is {who.role}; this needs {role} or above")
+        return who
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self._lock:
@@ -80,7 +91,7 @@ class Connection:
             if op not in self.ops:
                 known = ", ".join(sorted(self.ops))
                 raise p.ProtocolError(p.UNKNOWN_OP, f"unknown op {op!r} on this socket (ops: {known})")
-            if op in ("wait", "subscribe"):
+            if op in STREAMING:
                 task = asyncio.create_task(self._guarded(tag, OPS[op](self, message)))
                 self.tasks.add(task)
                 task.add_done_callback(self.tasks.discard)
@@ -123,125 +134,18 @@ def _error_for(tag: object, exc: Exception) -> dict[str, Any]:
     )
 
 
-# --- field readers: one specific error per bad field ------------------------------------------------
-
-
-def _str(message: dict[str, Any], name: str, *, required: bool = True) -> str:
-    value = message.get(name)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value):
-        raise p.ProtocolError(p.BAD_REQUEST, f"field {name!r} must be a non-empty string")
-    return value
-
-
-def _number(message: dict[str, Any], name: str, default: float | None) -> float | None:
-    value = message.get(name, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise p.ProtocolError(p.BAD_REQUEST, f"field {name!r} must be a non-negative number")
-    return float(value)
-
-
-# --- ops --------------------------------------------------------------------------------------------
-
-
-async def op_status(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    from tui import __version__
-
-    return {
-        "gate": {"version": __version__, "pid": os.getpid(), **conn.gate.status()},
-        "you": {"name": conn.who.name, "channel": conn.who.channel, "role": conn.who.role},
-    }
-
-
-async def op_submit(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    if "action" not in message:
-        raise p.ProtocolError(p.BAD_REQUEST, "submit needs an 'action' object")
-    action = conn.gate.submit(message["action"])
-    conn.submitted.add(action.id)
-    return {"action": action.to_json()}
-
-
-async def op_wait(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    action = await conn.gate.wait(_str(message, "id"), _number(message, "timeout", None))
-    return {"action": action.to_json()}
-
-
-async def op_cancel(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    action_id = _str(message, "id")
-    if action_id not in conn.submitted:
-        raise p.ProtocolError(p.FORBIDDEN, f"action {action_id} was not submitted on this connection")
-    return {"action": conn.gate.cancel(action_id).to_json()}
-
-
-async def op_show(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    return {"action": conn.gate.show(_str(message, "id")).to_json()}
-
-
-async def op_list(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    limit = _number(message, "limit", 100) or 0
-    if limit > MAX_LIST:
-        raise p.ProtocolError(p.BAD_REQUEST, f"field 'limit' may be at most {MAX_LIST}")
-    actions = conn.gate.list_actions(
-        status=_str(message, "status", required=False) or None,
-        limit=int(limit),
-        before=_str(message, "before", required=False) or None,
-    )
-    return {"actions": [a.to_json() for a in actions]}
-
-
-async def op_decide(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    action = conn.gate.decide(
-        _str(message, "id"),
-        _str(message, "verdict"),
-        conn.who,
-        reason=_str(message, "reason", required=False),
-        content_hash=_str(message, "content_hash", required=False),
-    )
-    return {"action": action.to_json()}
-
-
-async def op_subscribe(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    """Acknowledge, then stream events until the client goes away or falls too far behind."""
-    sub = conn.gate.feed.subscribe()
-    try:
-        await conn.send({"re": message.get("re"), "ok": True, "subscribed": True})
-        while True:
-            await conn.send(await sub.queue.get())
-            if sub.overflowed.is_set() and sub.queue.empty():
-                raise p.ProtocolError(p.FEED_OVERFLOW, "subscriber fell too far behind; resubscribe")
-    finally:
-        conn.gate.feed.unsubscribe(sub)
-
-
-Op = Callable[[Connection, dict[str, Any]], Awaitable[dict[str, Any]]]
-OPS: dict[str, Op] = {
-    "status": op_status,
-    "submit": op_submit,
-    "wait": op_wait,
-    "cancel": op_cancel,
-    "show": op_show,
-    "list": op_list,
-    "decide": op_decide,
-    "subscribe": op_subscribe,
-}
-
-
 # --- listening --------------------------------------------------------------------------------------
 
 
-def peer_identity(writer: asyncio.StreamWriter) -> Identity:
+def peer_user(writer: asyncio.StreamWriter) -> str:
     """The local peer's OS user, from SO_PEERCRED: the kernel says who connected, not the client."""
     sock: socket.socket = writer.get_extra_info("socket")
     creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", creds)
     try:
-        name = pwd.getpwuid(uid).pw_name
+        return pwd.getpwuid(uid).pw_name
     except KeyError:
-        name = f"uid:{uid}"
-    return Identity(name=name, channel="local")
+        return f"uid:{uid}"
 
 
 async def listen(gate: Gate, path: Path, ops: frozenset[str]) -> asyncio.Server:
@@ -249,7 +153,7 @@ async def listen(gate: Gate, path: Path, ops: frozenset[str]) -> asyncio.Server:
     prepare_socket_path(path)
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await Connection(gate, writer, ops, peer_identity(writer)).serve(reader)
+        await Connection(gate, writer, ops, peer_user(writer)).serve(reader)
 
     old = os.umask(0o177)
     try:

@@ -1,7 +1,7 @@
 """The gate's core, independent of any transport: submit, judge, wait, decide, expire.
 
-Sockets (server.py) and later SSH sessions call these methods; every rule about who may do what and
-when an action resolves lives here, so no client can route around it.
+Sockets (server.py) and SSH sessions call these methods; every rule about who may do what and when an
+action resolves lives here or in review.py / controls.py, so no client can route around it.
 """
 
 from __future__ import annotations
@@ -10,28 +10,25 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
+from tui.config import Settings
+from tui.gate import review
+from tui.gate.approvers import Approvers, Identity
+from tui.gate.autonomy import Autonomy, Grant, Incident
 from tui.gate.feed import Feed
-from tui.gate.judge import Judge, hold_everything
+from tui.gate.judge import Judge, Judgement, hold_everything, judge_with_policy, overlay
+from tui.gate.review import RefusedDecision
 from tui.model import Action, Decision, Reason, from_submission
 from tui.store import Conflict, Store
 
-DEFAULT_TTL_S = 600.0
+if TYPE_CHECKING:
+    from tui.policy import Policy
 
+__all__ = ["DEFAULT_TTL_S", "Gate", "Identity", "RefusedDecision"]
 
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Who is acting, as established by the channel (peer uid, SSH key), never by what a client claims."""
-
-    name: str
-    channel: str = "local"
-    role: str = "approver"
-
-
-class RefusedDecision(Exception):
-    """A decision the gate will not record; the message says exactly what is missing or wrong."""
+DEFAULT_TTL_S = Settings().ttl_s
 
 
 class Gate:
@@ -39,18 +36,31 @@ class Gate:
         self,
         store: Store,
         *,
-        judge: Judge = hold_everything,
-        ttl_s: float = DEFAULT_TTL_S,
+        judge: Judge | None = None,
+        policy: Policy | None = None,
+        settings: Settings | None = None,
+        approvers: Approvers | None = None,
+        ttl_s: float | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        settings = settings or Settings()
+        self.settings = settings if ttl_s is None else replace(settings, ttl_s=ttl_s)
         self.store = store
-        self.judge = judge
-        self.ttl_s = ttl_s
+        self.judge = judge  # overrides the policy (tests, embedders); autonomy still applies on top
+        self.policy = policy
+        self.policy_error = ""
+        self.approvers = approvers or Approvers()
         self._clock = clock
         self.feed = Feed()
         self.started_at = clock()
+        self.autonomy = Autonomy(self.settings, _grants(store), _incident(store))
         self._waiters: dict[str, list[asyncio.Future[Action]]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._halt_watchers: dict[str, list[asyncio.Future[str]]] = {}
+
+    @property
+    def ttl_s(self) -> float:
+        return self.settings.ttl_s
 
     def clock(self) -> float:
         """Now, to the millisecond: the precision every stored and transmitted timestamp keeps."""
@@ -59,20 +69,26 @@ class Gate:
     # --- lifecycle ----------------------------------------------------------------------------------
 
     def start(self) -> int:
-        """Re-arm expiry for everything still pending (after a restart); returns how many."""
+        """Re-arm expiry and time-boxed grants (after a restart); returns how many actions are pending."""
         pending = self.store.pending()
         for action in pending:
             self._arm_expiry(action)
+        for grant in list(self.autonomy.grants.values()):
+            self._arm_grant(grant)
         return len(pending)
 
     def stop(self) -> None:
         for handle in self._timers.values():
             handle.cancel()
         self._timers.clear()
-        for futures in self._waiters.values():
-            for future in futures:
+        for waiting in self._waiters.values():
+            for future in waiting:
                 future.cancel()
+        for watching in self._halt_watchers.values():
+            for watcher in watching:
+                watcher.cancel()
         self._waiters.clear()
+        self._halt_watchers.clear()
 
     # --- agents -------------------------------------------------------------------------------------
 
@@ -84,7 +100,7 @@ class Gate:
         """
         now = self.clock()
         action = from_submission(data, now=now, ttl_s=self.ttl_s)
-        verdict = self.judge(action)
+        verdict = self._judge(action, now)
         status, risk = verdict.status, verdict.risk
         if status == "pending":
             prior = self.store.claim_approval(
@@ -106,7 +122,17 @@ class Gate:
         self.store.insert(action)
         self._arm_expiry(action)
         self._publish(action)
+        if action.risk.level == "critical":
+            self._strike(action.agent.id, "critical", now)
         return action
+
+    def _judge(self, action: Action, now: float) -> Judgement:
+        level, why = self.autonomy.level(action.agent.id, now)
+        over_rate = self.autonomy.over_rate(action.agent.id, now)
+        if self.judge is None and self.policy is not None:
+            return judge_with_policy(self.policy, action, level, why, over_rate=over_rate)
+        base = (self.judge or hold_everything)(action)
+        return overlay(base, level, why, over_rate=over_rate)
 
     async def wait(self, action_id: str, timeout: float | None) -> Action:
         """Block until the action is resolved or `timeout` passes; returns it either way."""
@@ -136,36 +162,57 @@ class Gate:
         """The submitter withdraws its own pending action (it will not run)."""
         return self._resolve(action_id, status="cancelled")
 
+    async def watch_halt(self, agent: str) -> str:
+        """Resolve when `agent` is halted (how `interlock exec` learns to stop work in flight)."""
+        level, why = self.autonomy.level(agent, self.clock())
+        if level == "halt":
+            return why
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._halt_watchers.setdefault(agent, []).append(future)
+        try:
+            return await future
+        finally:
+            watchers = self._halt_watchers.get(agent, [])
+            if future in watchers:
+                watchers.remove(future)
+
     # --- approvers ----------------------------------------------------------------------------------
+
+    def view(self, action_id: str, who: Identity) -> Action:
+        """Show an action to an approver, noting when they first opened it (minimum review time)."""
+        action = self.store.get(action_id)
+        if action.status == "pending" and who.has("approver"):
+            self.store.record_view(action_id, who.name, self.clock())
+        return action
 
     def decide(
         self, action_id: str, verdict: str, who: Identity, *, reason: str = "", content_hash: str = ""
     ) -> Action:
-        """Record one approver's verdict; the action resolves once its requirement is met.
+        """Record one approver's verdict under the action's review requirement (review.py).
 
-        Any reject rejects. Approvals count distinct approvers against `requirement.approvals`.
         `content_hash`, when given, must match: an approval binds to what the approver saw.
         """
-        if verdict not in ("approve", "reject"):
-            raise RefusedDecision(f"verdict must be 'approve' or 'reject', got {verdict!r}")
         action = self.store.get(action_id)
         if content_hash and content_hash != action.content_hash:
             raise RefusedDecision(f"action {action_id} is not the content you reviewed (hash differs)")
-        if verdict == "reject" and not reason.strip():
-            raise RefusedDecision("a rejection needs a reason: it is sent back to the agent")
         if action.status != "pending":
             raise Conflict(action)
-        if verdict == "approve" and any(
-            d.by == who.name and d.verdict == "approve" for d in action.decisions
-        ):
-            raise RefusedDecision(f"{who.name} has already approved action {action_id}")
-        decision = Decision(
-            by=who.name, verdict=verdict, role=who.role, channel=who.channel, at=self.clock(), reason=reason
+        now = self.clock()
+        level, why = self.autonomy.level(action.agent.id, now)
+        if verdict == "approve" and level == "halt":
+            raise RefusedDecision(f"agent {action.agent.id} is halted ({why}); nothing of it can be approved")
+        first_view = self.store.record_view(action_id, who.name, now) if verdict == "approve" else None
+        ctx = review.ReviewContext(
+            now, first_view, self.approvers.single_user, self.settings.allow_self_approval
         )
-        approvals = 1 + sum(1 for d in action.decisions if d.verdict == "approve")
-        done = verdict == "reject" or approvals >= action.requirement.approvals
-        status = ("rejected" if verdict == "reject" else "approved") if done else None
-        return self._resolve(action_id, status=status, decision=decision)
+        status = review.check(action, verdict, who, reason, ctx)
+        decision = Decision(
+            by=who.name, verdict=verdict, role=who.role, channel=who.channel, at=now, reason=reason
+        )
+        resolved = self._resolve(action_id, status=status, decision=decision)
+        if status == "rejected":
+            self._strike(action.agent.id, "rejection", now)
+        return resolved
 
     # --- reads --------------------------------------------------------------------------------------
 
@@ -177,12 +224,81 @@ class Gate:
 
     def status(self) -> dict[str, Any]:
         return {
-            "pending": len(self._timers),
+            "pending": len(self._timers) - sum(1 for key in self._timers if key.startswith("grant:")),
             "waiters": sum(len(f) for f in self._waiters.values()),
             "subscribers": len(self.feed),
             "ttl_s": self.ttl_s,
             "uptime_s": round(self.clock() - self.started_at, 3),
+            "single_user": self.approvers.single_user,
+            "approvers": len(self.approvers.people),
+            "policy": {
+                "hash": self.policy.hash if self.policy else "",
+                "loaded": self.policy is not None,
+                "error": self.policy_error,
+            },
+            "autonomy": self.autonomy.snapshot(),
         }
+
+    # --- autonomy (controls.py holds the operations; these are the shared mechanics) -----------------
+
+    def apply_grant(self, grant: Grant | None, agent: str) -> None:
+        """Persist, announce and time an autonomy change; wake exec watchers if it halts the agent."""
+        self.store.put_grant(agent, None if grant is None else grant.to_json())
+        self._arm_grant(grant)
+        self.feed.publish({"event": "autonomy", "agent": agent, "grant": grant.to_json() if grant else None})
+        self._wake_halted()
+
+    def apply_incident(self, incident: Incident | None) -> None:
+        self.autonomy.incident = incident
+        self.store.put_state("incident", None if incident is None else incident.to_json())
+        self.feed.publish({"event": "incident", "incident": incident.to_json() if incident else None})
+        self._wake_halted()
+
+    def reject_pending(self, agent: str | None, who: Identity, reason: str) -> int:
+        """Reject every pending action (of one agent, or all): a stopped agent's queue goes with it."""
+        count = 0
+        for action in self.store.pending():
+            if agent is None or action.agent.id == agent:
+                decision = Decision(
+                    by=who.name,
+                    verdict="reject",
+                    role=who.role,
+                    channel=who.channel,
+                    at=self.clock(),
+                    reason=reason,
+                )
+                with contextlib.suppress(Conflict):
+                    self._resolve(action.id, status="rejected", decision=decision)
+                    count += 1
+        return count
+
+    def _strike(self, agent: str, kind: str, now: float) -> None:
+        grant = self.autonomy.strike(agent, kind, now)
+        if grant is not None:
+            self.apply_grant(grant, agent)
+            self.feed.publish({"event": "breaker", "agent": agent, "grant": grant.to_json()})
+
+    def _wake_halted(self) -> None:
+        now = self.clock()
+        for agent, futures in list(self._halt_watchers.items()):
+            level, why = self.autonomy.level(agent, now)
+            if level == "halt":
+                for future in futures:
+                    if not future.done():
+                        future.set_result(why)
+
+    def _arm_grant(self, grant: Grant | None) -> None:
+        if grant is None or grant.until is None:
+            return
+        key = f"grant:{grant.agent}"
+        if key in self._timers:
+            self._timers[key].cancel()
+        delay = max(0.0, grant.until - self.clock())
+        self._timers[key] = asyncio.get_running_loop().call_later(delay, self._lapse, grant.agent)
+
+    def _lapse(self, agent: str) -> None:
+        self._timers.pop(f"grant:{agent}", None)
+        self.apply_grant(self.autonomy.lapse(agent, self.clock()), agent)
 
     # --- internals ----------------------------------------------------------------------------------
 
@@ -213,3 +329,12 @@ class Gate:
     def _publish(self, action: Action) -> None:
         if len(self.feed):  # serialising for nobody was a fifth of the submit cost
             self.feed.publish({"event": "action", "action": action.to_json()})
+
+
+def _grants(store: Store) -> dict[str, Grant]:
+    return {agent: Grant(**record) for agent, record in store.grants().items()}
+
+
+def _incident(store: Store) -> Incident | None:
+    record = store.state("incident")
+    return None if record is None else Incident(**record)

@@ -7,7 +7,7 @@ and keeps one writer; a slower backend can be wrapped in a thread without changi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from tui.model import Action, Decision
 
@@ -59,6 +59,20 @@ class Store(Protocol):
 
     def consume(self, action_id: str, *, by: str) -> bool:
         """Mark an approved action's approval as used; False if it was used already."""
+
+    def put_grant(self, agent: str, record: dict[str, Any] | None) -> None:
+        """Persist (or, with None, remove) an agent's autonomy grant."""
+
+    def grants(self) -> dict[str, dict[str, Any]]:
+        """Every persisted autonomy grant, by agent."""
+
+    def put_state(self, key: str, value: dict[str, Any] | None) -> None:
+        """Gate-wide state (incident mode); None removes it."""
+
+    def state(self, key: str) -> dict[str, Any] | None: ...
+
+    def record_view(self, action_id: str, who: str, at: float) -> float:
+        """Note that `who` opened the action; returns when they first did."""
 
     def close(self) -> None: ...
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from tui.model import Action, Decision
 from tui.store.base import Conflict, NotFound, StoreError
@@ -167,8 +168,48 @@ class SqliteStore:
             raise StoreError(f"cannot consume approval of {action_id}: {exc}") from exc
         return cursor.rowcount == 1
 
+    def put_grant(self, agent: str, record: dict[str, Any] | None) -> None:
+        self._put("autonomy", "agent", "record", agent, record)
+
+    def grants(self) -> dict[str, dict[str, Any]]:
+        rows = self._db.execute("SELECT agent, record FROM autonomy").fetchall()
+        return {agent: json.loads(record) for agent, record in rows}
+
+    def put_state(self, key: str, value: dict[str, Any] | None) -> None:
+        self._put("gate_state", "key", "value", key, value)
+
+    def state(self, key: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT value FROM gate_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def record_view(self, action_id: str, who: str, at: float) -> float:
+        try:
+            with self._write():
+                self._db.execute("INSERT OR IGNORE INTO views VALUES (?, ?, ?)", (action_id, who, at))
+                row = self._db.execute(
+                    "SELECT first_at FROM views WHERE action_id = ? AND who = ?", (action_id, who)
+                ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot record view of {action_id}: {exc}") from exc
+        return float(row[0])
+
     def close(self) -> None:
         self._db.close()
+
+    def _put(self, table: str, key_column: str, value_column: str, key: str, value: object) -> None:
+        """Upsert or delete one JSON value in a two-column table (names are ours, never input)."""
+        try:
+            with self._write():
+                if value is None:
+                    self._db.execute(f"DELETE FROM {table} WHERE {key_column} = ?", (key,))
+                else:
+                    self._db.execute(
+                        f"INSERT INTO {table} ({key_column}, {value_column}) VALUES (?, ?) ON CONFLICT"
+                        f" ({key_column}) DO UPDATE SET {value_column} = excluded.{value_column}",
+                        (key, json.dumps(value)),
+                    )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write {table} {key}: {exc}") from exc
 
     # --- helpers ----------------------------------------------------------------------------------
 
