@@ -35,7 +35,9 @@ ACTION = {"kind": "shell", "command": "git status", "agent": {"id": "bench", "ki
 def start_gate(workdir: Path) -> tuple[subprocess.Popen[str], Path]:
     sock = workdir / "s.sock"
     env = {**os.environ, "INTERLOCK_SOCKET": str(sock), "INTERLOCK_DB": f"sqlite:///{workdir / 'db.sqlite'}"}
-    gate = subprocess.Popen([sys.executable, "-m", "tui.cli", "serve"], env=env, stderr=subprocess.PIPE, text=True)
+    gate = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "serve"], env=env, stderr=subprocess.PIPE, text=True
+    )
     assert gate.stderr is not None
     for line in gate.stderr:
         if "listening" in line:
@@ -61,8 +63,10 @@ def process_time(sock: Path, runs: int) -> None:
     median_ms([str(interlock), "submit", "--no-wait"], 3, stdin, env)  # warm the page cache
     base = median_ms([sys.executable, "-c", "pass"], runs, b"", env)
     submit = median_ms([str(interlock), "submit", "--no-wait"], runs, stdin, env)
-    print(f"process time: python -c pass {base:.1f} ms | interlock submit --no-wait {submit:.1f} ms "
-          f"| ratio {submit / base:.2f}x (target <= 3x)")
+    print(
+        f"process time: python -c pass {base:.1f} ms | interlock submit --no-wait {submit:.1f} ms "
+        f"| ratio {submit / base:.2f}x (target <= 3x)"
+    )
 
 
 def _submitter(sock: str, seconds: float, counts: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
@@ -77,7 +81,9 @@ def _submitter(sock: str, seconds: float, counts: multiprocessing.Queue) -> None
 
 def throughput(sock: Path, seconds: float, workers: int = 8) -> None:
     counts: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    procs = [multiprocessing.Process(target=_submitter, args=(str(sock), seconds, counts)) for _ in range(workers)]
+    procs = [
+        multiprocessing.Process(target=_submitter, args=(str(sock), seconds, counts)) for _ in range(workers)
+    ]
     started = time.perf_counter()
     for proc in procs:
         proc.start()
@@ -85,8 +91,10 @@ def throughput(sock: Path, seconds: float, workers: int = 8) -> None:
     elapsed = time.perf_counter() - started
     for proc in procs:
         proc.join()
-    print(f"throughput: {total} submissions in {elapsed:.1f} s with {workers} submitters = "
-          f"{total / elapsed:,.0f}/s (target >= 1,000/s)")
+    print(
+        f"throughput: {total} submissions in {elapsed:.1f} s with {workers} submitters = "
+        f"{total / elapsed:,.0f}/s (target >= 1,000/s)"
+    )
 
 
 def approve_latency(sock: Path, rounds: int) -> None:
@@ -98,7 +106,9 @@ def approve_latency(sock: Path, rounds: int) -> None:
         unblocked: list[float] = []
         ready = threading.Event()
 
-        def wait(action_id: str = action["id"]) -> None:
+        def wait(
+            action_id: str = action["id"], ready: threading.Event = ready, unblocked: list[float] = unblocked
+        ) -> None:
             ready.set()
             waiter_conn.wait(action_id, timeout=30)
             unblocked.append(time.perf_counter())
@@ -113,11 +123,16 @@ def approve_latency(sock: Path, rounds: int) -> None:
         latencies.append((unblocked[0] - sent) * 1000)
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1]
-    print(f"approve -> submitter unblocked: p50 {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms "
-          f"over {rounds} (target p99 <= 20 ms)")
+    print(
+        f"approve -> submitter unblocked: p50 {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms "
+        f"over {rounds} (target p99 <= 20 ms)"
+    )
 
 
 def main() -> None:
+    # PYTHONDONTWRITEBYTECODE may be set (it is here): compile once so each run measures start-up, not
+    # the compiler, as any normal install (pip compiles wheels) would have it
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "tui")], check=True)
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=5.0)

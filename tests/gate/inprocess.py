@@ -36,8 +36,12 @@ class Clock:
 def risk_judge(action: Action) -> Judgement:
     """Risk taken from the command: `risk=high` → high; stands in for a policy so tests choose the level."""
     level = next((w.split("=", 1)[1] for w in action.command.split() if w.startswith("risk=")), "low")
-    risk = Risk(score={"low": 10, "medium": 40, "high": 70, "critical": 95}[level], level=level,
-                reasons=(Reason("test-risk", f"test says {level}", 0),), read_only="read-only" in action.command)
+    risk = Risk(
+        score={"low": 10, "medium": 40, "high": 70, "critical": 95}[level],
+        level=level,
+        reasons=(Reason("test-risk", f"test says {level}", 0),),
+        read_only="read-only" in action.command,
+    )
     return Judgement("allowed", risk, REQUIREMENTS[level], "test-policy")
 
 

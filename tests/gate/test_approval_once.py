@@ -12,7 +12,10 @@ def test_resubmitting_approved_content_goes_through_once(gate: GateProcess) -> N
         retry = agent.submit(shell_action("git push origin main"))
         assert retry["status"] == "allowed"
         assert retry["risk"]["reasons"][-1] == {
-            "rule": "prior-approval", "text": f"this exact action was approved as {held['id']}", "contribution": 0}
+            "rule": "prior-approval",
+            "text": f"this exact action was approved as {held['id']}",
+            "contribution": 0,
+        }
         assert agent.submit(shell_action("git push origin main"))["status"] == "pending"
 
 
@@ -38,3 +41,13 @@ def test_rejected_or_expired_content_is_not_let_through(gate: GateProcess) -> No
         held = agent.submit(shell_action("rm -rf /srv"))
         control.request("decide", id=held["id"], verdict="reject", reason="no")
         assert agent.submit(shell_action("rm -rf /srv"))["status"] == "pending"
+
+
+def test_retrying_held_content_returns_the_queued_action(gate: GateProcess) -> None:
+    with gate.client() as agent, gate.control() as control:
+        first = agent.submit(shell_action("terraform apply"))
+        again = agent.submit(shell_action("terraform apply"))
+        assert again["id"] == first["id"]
+        other_agent = agent.submit(shell_action("terraform apply", agent="agent-2"))
+        assert other_agent["id"] != first["id"]
+        assert len(control.request("list", status="pending")["actions"]) == 2

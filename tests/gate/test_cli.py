@@ -26,8 +26,14 @@ def start_submit(gate: GateProcess, command: str, *args: str) -> subprocess.Pope
     stdin = gate.workdir / f"stdin-{time.monotonic_ns()}.json"
     stdin.write_text(action_json(command))
     with stdin.open() as handle:
-        return subprocess.Popen([*INTERLOCK, "submit", *args], stdin=handle, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=gate.env, text=True)
+        return subprocess.Popen(
+            [*INTERLOCK, "submit", *args],
+            stdin=handle,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=gate.env,
+            text=True,
+        )
 
 
 def test_submit_no_wait_reports_held_and_exits_1(gate: GateProcess) -> None:
@@ -66,8 +72,11 @@ def test_submit_timeout_leaves_the_action_pending_and_exits_1(gate: GateProcess)
 
 
 def test_bad_input_exits_2_with_specific_message(gate: GateProcess) -> None:
-    for stdin, message in (("{oops", "stdin is not valid JSON"), ("[]", "stdin must hold one Action JSON object"),
-                           ('{"kind": "shell", "agent": {"id": "a"}}', "a shell action needs 'command' or 'argv'")):
+    for stdin, message in (
+        ("{oops", "stdin is not valid JSON"),
+        ("[]", "stdin must hold one Action JSON object"),
+        ('{"kind": "shell", "agent": {"id": "a"}}', "a shell action needs 'command' or 'argv'"),
+    ):
         done = gate.cli("submit", stdin=stdin)
         assert done.returncode == 2, stdin
         assert message in done.stderr
@@ -113,11 +122,20 @@ def test_status_names_the_caller(gate: GateProcess) -> None:
 def test_gate_unreachable_exits_3_fast_naming_socket(tmp_path: Path) -> None:
     env_socket = tmp_path / "none.sock"
     marker = tmp_path / "ran"
-    for args, stdin in ((["submit"], action_json("ls")), (["ls"], ""), (["approve", "x"], ""),
-                        (["exec", "--socket", str(env_socket), "--", "touch", str(marker)], "")):
+    for args, stdin in (
+        (["submit"], action_json("ls")),
+        (["ls"], ""),
+        (["approve", "x"], ""),
+        (["exec", "--socket", str(env_socket), "--", "touch", str(marker)], ""),
+    ):
         started = time.monotonic()
-        done = subprocess.run([*INTERLOCK, *args[:1], "--socket", str(env_socket), *args[1:]], input=stdin,
-                              capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [*INTERLOCK, *args[:1], "--socket", str(env_socket), *args[1:]],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert done.returncode == 3, args
         assert "unreachable" in done.stderr and "interlock serve" in done.stderr
         assert str(tmp_path) in done.stderr

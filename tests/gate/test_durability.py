@@ -79,7 +79,9 @@ def test_kill_9_during_1000_submissions_loses_no_acknowledged_one(gate_factory) 
     with gate.control() as control:
         before = None
         while True:
-            page = control.request("list", status="pending", limit=1000, **({"before": before} if before else {}))
+            page = control.request(
+                "list", status="pending", limit=1000, **({"before": before} if before else {})
+            )
             stored += page["actions"]
             if len(page["actions"]) < 1000:
                 break

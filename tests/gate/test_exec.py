@@ -12,8 +12,14 @@ from tests.gate.test_cli import wait_for_pending
 
 def start_exec(gate: GateProcess, *argv: str, env_name: str = "") -> subprocess.Popen[str]:
     extra = ["--env", env_name] if env_name else []
-    return subprocess.Popen([*INTERLOCK, "exec", *extra, "--", *argv], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=gate.env, text=True)
+    return subprocess.Popen(
+        [*INTERLOCK, "exec", *extra, "--", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=gate.env,
+        text=True,
+    )
 
 
 def test_approved_command_runs_once_and_passes_its_exit_code(gate: GateProcess, tmp_path: Path) -> None:
@@ -43,8 +49,12 @@ def test_rejected_command_never_runs(gate: GateProcess, tmp_path: Path) -> None:
 
 def test_no_gate_means_the_command_never_runs(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    done = subprocess.run([*INTERLOCK, "exec", "--socket", str(tmp_path / "absent.sock"), "--", "touch", str(marker)],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [*INTERLOCK, "exec", "--socket", str(tmp_path / "absent.sock"), "--", "touch", str(marker)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 3
     assert not marker.exists()
 
@@ -72,8 +82,13 @@ def test_expired_action_never_runs(gate_factory, tmp_path: Path) -> None:
 
 def test_exec_timeout_cancels_the_action(gate: GateProcess, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    done = subprocess.run([*INTERLOCK, "exec", "--timeout", "0.2", "--", "touch", str(marker)],
-                          env=gate.env, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [*INTERLOCK, "exec", "--timeout", "0.2", "--", "touch", str(marker)],
+        env=gate.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 1
     assert "cancelled" in done.stderr
     assert not marker.exists()

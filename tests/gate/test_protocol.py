@@ -53,7 +53,11 @@ class Raw:
         (b'{"op": "submit", "action": {"kind": 3}}\n', "invalid_action", "field 'kind' must be a string"),
         (b'{"op": "wait", "id": 5}\n', "bad_request", "field 'id' must be a non-empty string"),
         (b'{"op": "wait", "id": "nope"}\n', "not_found", "no action with id nope"),
-        (b'{"op": "wait", "id": "x", "timeout": -1}\n', "bad_request", "field 'timeout' must be a non-negative"),
+        (
+            b'{"op": "wait", "id": "x", "timeout": -1}\n',
+            "bad_request",
+            "field 'timeout' must be a non-negative",
+        ),
         (b'{"op": "cancel", "id": "x"}\n', "forbidden", "was not submitted on this connection"),
         (b"\xff\xfe\n", "bad_json", "frame is not valid JSON"),
     ],
@@ -133,7 +137,10 @@ def test_subscribe_pushes_new_and_changed_actions(gate: GateProcess) -> None:
     with gate.control() as control:
         control.request("decide", id=action["id"], verdict="approve")
     changed = watcher.reply()
-    assert changed["action"]["status"] == "approved" and changed["action"]["decisions"][0]["verdict"] == "approve"
+    assert (
+        changed["action"]["status"] == "approved"
+        and changed["action"]["decisions"][0]["verdict"] == "approve"
+    )
 
 
 def test_decisions_are_compare_and_set_over_the_socket(gate: GateProcess) -> None:
@@ -151,7 +158,9 @@ def test_decision_binds_to_the_reviewed_content(gate: GateProcess) -> None:
         action = agent.submit(shell_action("rm -rf build"))
         with pytest.raises(GateError, match="not the content you reviewed"):
             control.request("decide", id=action["id"], verdict="approve", content_hash="0" * 64)
-        ok = control.request("decide", id=action["id"], verdict="approve", content_hash=action["content_hash"])
+        ok = control.request(
+            "decide", id=action["id"], verdict="approve", content_hash=action["content_hash"]
+        )
     assert ok["action"]["status"] == "approved"
 
 

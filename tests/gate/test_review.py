@@ -19,14 +19,18 @@ async def test_low_risk_is_allowed_at_supervised(tmp_path: Path) -> None:
 async def test_observer_may_not_decide(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     action = world.submit("deploy risk=medium")
-    with pytest.raises(RefusedDecision, match="olive is observer: only an approver, senior or admin may decide"):
+    with pytest.raises(
+        RefusedDecision, match="olive is observer: only an approver, senior or admin may decide"
+    ):
         world.gate.decide(action.id, "approve", who("olive"))
 
 
 async def test_role_refusal_names_the_role(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     action = world.submit("drop table risk=high")
-    with pytest.raises(RefusedDecision, match="a high action needs a senior among its approvers; alice is approver"):
+    with pytest.raises(
+        RefusedDecision, match="a high action needs a senior among its approvers; alice is approver"
+    ):
         world.gate.decide(action.id, "approve", who("alice"))
     assert world.gate.decide(action.id, "approve", who("bob")).status == "approved"
 
@@ -37,7 +41,9 @@ async def test_critical_needs_quorum_reason_senior_and_review_time(tmp_path: Pat
     gate = world.gate
     with pytest.raises(RefusedDecision, match="a critical action needs a written reason to approve"):
         gate.decide(action.id, "approve", who("alice"))
-    with pytest.raises(RefusedDecision, match="alice opened it 0 s ago; a critical action needs 30 s on the diff"):
+    with pytest.raises(
+        RefusedDecision, match="alice opened it 0 s ago; a critical action needs 30 s on the diff"
+    ):
         gate.decide(action.id, "approve", who("alice"), reason="checked the plan")
     world.clock.advance(31)
     partial = gate.decide(action.id, "approve", who("alice"), reason="checked the plan")

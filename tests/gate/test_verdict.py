@@ -15,7 +15,9 @@ RISKS = ("low", "medium", "high", "critical")
 CEILING = {"halt": None, "observe": "low", "supervised": "low", "trusted": "medium", "autonomous": "high"}
 
 
-def expected(level: str, risk: str, read_only: bool, rule: str | None, needs_human: bool, over_rate: bool) -> str:
+def expected(
+    level: str, risk: str, read_only: bool, rule: str | None, needs_human: bool, over_rate: bool
+) -> str:
     if rule == "deny" or level == "halt":
         return "denied"
     if level == "observe" and not read_only:
@@ -28,14 +30,18 @@ def expected(level: str, risk: str, read_only: bool, rule: str | None, needs_hum
     return "pending" if over_rate else "allowed"
 
 
-CASES = list(itertools.product(LEVELS, RISKS, (True, False), (None, "allow", "deny"), (False, True), (False, True)))
+CASES = list(
+    itertools.product(LEVELS, RISKS, (True, False), (None, "allow", "deny"), (False, True), (False, True))
+)
 
 
 @pytest.mark.parametrize(("level", "risk", "read_only", "rule", "needs_human", "over_rate"), CASES)
-def test_compose_table(level: str, risk: str, read_only: bool, rule: str | None, needs_human: bool,
-                       over_rate: bool) -> None:
-    status, reason = compose(Risk(level=risk, read_only=read_only), rule, needs_human, level, "why",
-                             over_rate=over_rate)
+def test_compose_table(
+    level: str, risk: str, read_only: bool, rule: str | None, needs_human: bool, over_rate: bool
+) -> None:
+    status, reason = compose(
+        Risk(level=risk, read_only=read_only), rule, needs_human, level, "why", over_rate=over_rate
+    )
     assert status == expected(level, risk, read_only, rule, needs_human, over_rate)
     if status == "denied" and rule != "deny":
         assert reason is not None and reason.rule == "autonomy-halt" and "a human stopped it" in reason.text
@@ -60,4 +66,7 @@ def test_overlay_clamps_a_custom_judges_allow_to_the_agents_autonomy() -> None:
     assert held.risk.reasons[-1].rule == "autonomy"
     assert overlay(allowed, "autonomous", "set by bob", over_rate=False).status == "allowed"
     denied = overlay(allowed, "halt", "set by bob", over_rate=False)
-    assert denied.status == "denied" and denied.message == "denied: this agent is halted (set by bob): a human stopped it"
+    assert (
+        denied.status == "denied"
+        and denied.message == "denied: this agent is halted (set by bob): a human stopped it"
+    )

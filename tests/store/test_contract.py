@@ -138,3 +138,27 @@ def test_two_deciders_race_on_1000_actions_each_resolved_exactly_once(
         assert action.status in ("approved", "rejected")
         assert len(action.decisions) == 1
         assert action.decisions[0].verdict == ("approve" if action.status == "approved" else "reject")
+
+
+def test_find_pending_matches_agent_and_content(store: Store) -> None:
+    first, other = make_action("deploy"), make_action("deploy", agent="a2")
+    store.insert(first)
+    store.insert(other)
+    assert store.find_pending("a1", first.content_hash) == first
+    assert store.find_pending("a1", "0" * 64) is None
+    store.update_pending(first.id, at=1001.0, status="expired")
+    assert store.find_pending("a1", first.content_hash) is None
+
+
+def test_grants_state_and_views_round_trip(store: Store) -> None:
+    store.put_grant("bot", {"level": "observe"})
+    store.put_grant("bot", {"level": "halt"})
+    assert store.grants() == {"bot": {"level": "halt"}}
+    store.put_grant("bot", None)
+    assert store.grants() == {}
+    assert store.state("incident") is None
+    store.put_state("incident", {"level": "halt"})
+    assert store.state("incident") == {"level": "halt"}
+    assert store.record_view("x", "alice", 5.0) == 5.0
+    assert store.record_view("x", "alice", 9.0) == 5.0  # the first opening counts
+    assert store.record_view("x", "bob", 9.0) == 9.0

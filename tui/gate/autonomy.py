@@ -61,7 +61,8 @@ class Autonomy:
         """The agent's effective level and why (for the reasons shown to agents and people)."""
         grant = self.grants.get(agent)
         if grant is not None and grant.until is not None and now >= grant.until:
-            grant = None  # lapsed; the gate's timer also reverts and announces it
+            # lapsed: what it reverts to applies now; the gate's timer persists and announces it
+            grant = None if grant.revert_to is None else Grant(agent, grant.revert_to, grant.by, "", now)
         level, why = (
             (grant.level, f"set by {grant.by}") if grant else (self.settings.default_autonomy, "default")
         )

@@ -97,12 +97,17 @@ class Gate:
 
         A held action whose exact content this agent already had approved (and has not used) goes
         through once: that is how a hook that had to stop waiting lets the agent retry after approval.
+        The same content submitted again while still held is the same request: the queued action is
+        returned rather than a duplicate queued.
         """
         now = self.clock()
         action = from_submission(data, now=now, ttl_s=self.ttl_s)
         verdict = self._judge(action, now)
         status, risk = verdict.status, verdict.risk
         if status == "pending":
+            queued = self.store.find_pending(action.agent.id, action.content_hash)
+            if queued is not None:
+                return queued  # a retry while still held: one queue entry, one decision
             prior = self.store.claim_approval(
                 action.agent.id, action.content_hash, since=now - self.ttl_s, by=action.id
             )

@@ -57,6 +57,9 @@ class Store(Protocol):
         """Atomically take the oldest unused approval of this exact content for this agent, resolved at or
         after `since`; returns its id (now marked used by `by`), or None."""
 
+    def find_pending(self, agent_id: str, content_hash: str) -> Action | None:
+        """The oldest pending action of this agent with exactly this content, if any."""
+
     def consume(self, action_id: str, *, by: str) -> bool:
         """Mark an approved action's approval as used; False if it was used already."""
 

@@ -157,6 +157,13 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot claim approval: {exc}") from exc
 
+    def find_pending(self, agent_id: str, content_hash: str) -> Action | None:
+        found = self._select(
+            "WHERE agent_id = ? AND content_hash = ? AND status = 'pending' ORDER BY seq LIMIT 1",
+            (agent_id, content_hash),
+        )
+        return found[0] if found else None
+
     def consume(self, action_id: str, *, by: str) -> bool:
         try:
             cursor = self._db.execute(

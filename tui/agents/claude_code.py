@@ -1,0 +1,98 @@
+"""Claude Code: `PreToolUse` (every tool call) and `PermissionRequest` (calls it would prompt for).
+
+Deny exits 2 as well as printing the JSON: Claude Code then blocks even if a future version rejected our
+JSON, and still shows the model our reason (verified against CLI 2.1.332). `PermissionRequest` ignores
+exit 2, so there only the JSON speaks.
+"""
+
+from __future__ import annotations
+
+import os
+
+from tui.agents import actions
+from tui.agents.base import BadPayload, Call, InstallSpec, Verdict, answer_json, field_obj, field_str
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
+if TYPE_CHECKING:
+    from typing import Any
+
+MATCHER = "Bash|PowerShell|Edit|MultiEdit|Write|NotebookEdit|WebFetch|mcp__.*"
+
+
+def tool_action(tool: str, data: dict[str, Any], cwd: str) -> dict[str, Any]:
+    if tool in ("Bash", "PowerShell"):
+        return actions.shell(tool, field_str(data, "command"), cwd, data)
+    if tool == "Write":
+        content = field_str(data, "content", required=False)
+        return actions.file_write(tool, field_str(data, "file_path"), content, cwd, data)
+    if tool == "Edit":
+        edit = (
+            field_str(data, "old_string", required=False),
+            field_str(data, "new_string", required=False),
+            data.get("replace_all") is True,
+        )
+        return actions.file_edit(tool, field_str(data, "file_path"), [edit], cwd, data)
+    if tool == "MultiEdit":
+        edits = [
+            (
+                field_str(e, "old_string", required=False),
+                field_str(e, "new_string", required=False),
+                e.get("replace_all") is True,
+            )
+            for e in data.get("edits") or []
+            if isinstance(e, dict)
+        ]
+        return actions.file_edit(tool, field_str(data, "file_path"), edits, cwd, data)
+    if tool == "WebFetch":
+        return actions.http(tool, "GET", field_str(data, "url"), cwd, data)
+    if tool.startswith("mcp__"):
+        return actions.mcp(tool, cwd, data)
+    return actions.other(tool, cwd, data)
+
+
+class ClaudeCode:
+    name = "claude-code"
+    default_event = "PreToolUse"
+    default_timeout_s = 600.0
+    install = InstallSpec(
+        paths={
+            "user": "~/.claude/settings.json",
+            "project": ".claude/settings.json",
+            "local": ".claude/settings.local.json",
+        },
+        events=(("PreToolUse", MATCHER),),
+        handler={"statusMessage": "Waiting for Interlock", "onFailure": "block"},
+    )
+
+    def parse(self, payload: dict[str, Any]) -> Call:
+        event = field_str(payload, "hook_event_name")
+        if event not in ("PreToolUse", "PermissionRequest"):
+            raise BadPayload(f"unsupported hook event {event!r}")
+        action = tool_action(
+            field_str(payload, "tool_name"),
+            field_obj(payload, "tool_input"),
+            field_str(payload, "cwd", required=False),
+        )
+        headless = os.environ.get("CLAUDE_CODE_ENTRYPOINT", "").startswith("sdk")
+        return Call(
+            event,
+            action,
+            session=field_str(payload, "session_id", required=False),
+            can_defer=event == "PreToolUse" and headless,
+        )
+
+    def render(self, event: str, verdict: Verdict) -> tuple[bytes, int]:
+        if event == "PermissionRequest":
+            decision: dict[str, Any] = {"behavior": "allow" if verdict.decision == "allow" else "deny"}
+            if decision["behavior"] == "deny":
+                decision["message"] = verdict.reason
+            return answer_json({"hookSpecificOutput": {"hookEventName": event, "decision": decision}}), 0
+        out = {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": verdict.decision,
+            "permissionDecisionReason": verdict.reason,
+        }
+        return answer_json({"hookSpecificOutput": out}), 2 if verdict.decision == "deny" else 0
+
+
+ADAPTER = ClaudeCode()
