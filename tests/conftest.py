@@ -34,12 +34,19 @@ class GateProcess:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "INTERLOCK_SOCKET": str(self.socket), "INTERLOCK_DB": f"sqlite:///{self.db}",
-                "INTERLOCK_CONFIG_DIR": str(self.workdir / "config")}
+        return {
+            **os.environ,
+            "INTERLOCK_SOCKET": str(self.socket),
+            "INTERLOCK_DB": f"sqlite:///{self.db}",
+            "INTERLOCK_CONFIG_DIR": str(self.workdir / "config"),
+        }
 
     def start(self) -> GateProcess:
         self.proc = subprocess.Popen(
-            [*INTERLOCK, "serve", "--ttl", str(self.ttl)], env=self.env, stderr=subprocess.PIPE, text=True,
+            [*INTERLOCK, "serve", "--ttl", str(self.ttl)],
+            env=self.env,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         assert self.proc.stderr is not None
         for line in self.proc.stderr:  # blocks on the gate's own output: an event, not a sleep
@@ -47,6 +54,15 @@ class GateProcess:
             if "listening" in line:
                 return self
         raise AssertionError(f"gate did not start: {''.join(self.log)}")
+
+    def wait_log(self, *needles: str) -> str:
+        """Block on the gate's own log until a line holds one of `needles` (an event, not a sleep)."""
+        assert self.proc is not None and self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.log.append(line)
+            if any(needle in line for needle in needles):
+                return line
+        raise AssertionError(f"gate exited before logging {needles}: {''.join(self.log)}")
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         assert self.proc is not None
@@ -67,8 +83,9 @@ class GateProcess:
         return GateClient(self.control_socket, timeout=5.0)
 
     def cli(self, *args: str, stdin: str = "", timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*INTERLOCK, *args], input=stdin, env=self.env, capture_output=True, text=True,
-                              timeout=timeout)
+        return subprocess.run(
+            [*INTERLOCK, *args], input=stdin, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
 
 
 @pytest.fixture

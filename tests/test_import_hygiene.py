@@ -28,11 +28,14 @@ sys.__stderr__.write('MODULES=' + json.dumps(mods) + '\\n')
 
 
 def third_party_modules(args: list[str], env: dict[str, str], stdin: str = "") -> list[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], input=stdin, env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60
+    )
     line = next(line for line in done.stderr.splitlines() if line.startswith("MODULES="))
     loaded = json.loads(line.removeprefix("MODULES="))
-    return [name for name in loaded if name not in sys.stdlib_module_names and name not in ("tui", "__main__")]
+    return [
+        name for name in loaded if name not in sys.stdlib_module_names and name not in ("tui", "__main__")
+    ]
 
 
 def test_submit_imports_only_the_standard_library(gate: GateProcess) -> None:
@@ -45,6 +48,9 @@ def test_exec_imports_only_the_standard_library(gate: GateProcess) -> None:
 
 @pytest.mark.parametrize("package", ["tui.gate.serve", "tui.store", "tui.model", "tui.gate.service"])
 def test_headless_packages_never_import_ui_or_ssh(package: str) -> None:
-    code = f"import sys, {package}; print(sorted(m for m in ('textual', 'asyncssh', 'rich') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    ui = ("textual", "asyncssh", "rich")
+    code = f"import sys, {package}; print(sorted(m for m in {ui!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "[]"

@@ -44,9 +44,17 @@ def test_bad_submissions_get_specific_errors(data: object, message: str) -> None
 
 def test_content_hash_covers_what_runs_and_nothing_else() -> None:
     one = from_submission(BASE)
-    assert from_submission({**BASE, "summary": "harmless", "agent": {"id": "other"}}).content_hash == one.content_hash
-    for change in ({"command": "ls -la /"}, {"cwd": "/etc"}, {"target": {"environment": "prod"}},
-                   {"payload": {"x": 1}}, {"argv": ["ls", "-la"]}):
+    assert (
+        from_submission({**BASE, "summary": "harmless", "agent": {"id": "other"}}).content_hash
+        == one.content_hash
+    )
+    for change in (
+        {"command": "ls -la /"},
+        {"cwd": "/etc"},
+        {"target": {"environment": "prod"}},
+        {"payload": {"x": 1}},
+        {"argv": ["ls", "-la"]},
+    ):
         assert from_submission({**BASE, **change}).content_hash != one.content_hash, change
 
 

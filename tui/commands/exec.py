@@ -118,6 +118,7 @@ def _run_child(argv: list[str], watch: Callable[[subprocess.Popen[bytes]], None]
     threading.Thread(target=watch, args=(child,), daemon=True).start()
     code = child.wait()
     if code < 0:  # died by a signal: die the same way
-        signal.signal(-code, signal.SIG_DFL)
+        if -code not in (signal.SIGKILL, signal.SIGSTOP):  # those two cannot be caught anyway
+            signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
     return code
