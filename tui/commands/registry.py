@@ -235,6 +235,32 @@ def _register_approvers(subparsers: Subparsers) -> None:
     remove.add_argument("name")
 
 
+def _register_audit(subparsers: Subparsers) -> None:
+    audit = _add(
+        subparsers, "audit", "tui.commands.audit", "verify, export or follow the tamper-evident audit log"
+    )
+    audit.add_argument("--db", help="store URL (default: INTERLOCK_DB or the state dir)")
+    sub = audit.add_subparsers(
+        dest="audit_command",
+        metavar="SUBCOMMAND",
+        required=True,
+        parser_class=type(audit),
+        prog="interlock audit",
+    )
+    sub.add_parser("verify", help="check the hash chain and HMACs; name the first bad record")
+    export = sub.add_parser("export", help="write records as JSON lines or CSV")
+    export.add_argument("--since", help="e.g. 7d, 24h, or an ISO-8601 time")
+    export.add_argument("--until", help="e.g. 1h, or an ISO-8601 time")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    tail = sub.add_parser("tail", help="print the newest records, then follow")
+    tail.add_argument("-n", type=int, default=20, help="how many to show first")
+    tail.add_argument("--no-follow", action="store_true")
+    report = _add(subparsers, "report", "tui.commands.audit", "governance pulse: is review keeping pace?")
+    report.add_argument("--db", help="store URL (default: INTERLOCK_DB or the state dir)")
+    report.add_argument("--since", default="7d", help="window, e.g. 7d or 24h")
+    report.add_argument("--json", action="store_true")
+
+
 _GROUPS = (
     (("serve",), _register_serve),
     (("submit", "wait"), _register_submit),
@@ -245,4 +271,5 @@ _GROUPS = (
     (("hook", "install", "uninstall", "doctor"), _register_agents),
     (("autonomy", "halt", "incident"), _register_autonomy),
     (("approvers",), _register_approvers),
+    (("audit", "report"), _register_audit),
 )

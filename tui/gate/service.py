@@ -11,7 +11,7 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.config import Settings
 from tui.gate import review
@@ -26,7 +26,19 @@ from tui.store import Conflict, Store
 if TYPE_CHECKING:
     from tui.policy import Policy
 
-__all__ = ["DEFAULT_TTL_S", "Gate", "Identity", "RefusedDecision"]
+
+class Auditor(Protocol):
+    """Receives every event worth an audit record (issue 8's hash-chained log implements it)."""
+
+    def record(self, kind: str, data: dict[str, Any]) -> None: ...
+
+
+class NullAuditor:
+    def record(self, kind: str, data: dict[str, Any]) -> None:
+        """No audit log configured: nothing is recorded (tests and embedders)."""
+
+
+__all__ = ["DEFAULT_TTL_S", "Auditor", "Gate", "Identity", "NullAuditor", "RefusedDecision"]
 
 DEFAULT_TTL_S = Settings().ttl_s
 
@@ -42,6 +54,7 @@ class Gate:
         approvers: Approvers | None = None,
         ttl_s: float | None = None,
         clock: Callable[[], float] = time.time,
+        audit: Auditor | None = None,
     ) -> None:
         settings = settings or Settings()
         self.settings = settings if ttl_s is None else replace(settings, ttl_s=ttl_s)
@@ -57,6 +70,7 @@ class Gate:
         self._waiters: dict[str, list[asyncio.Future[Action]]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._halt_watchers: dict[str, list[asyncio.Future[str]]] = {}
+        self.audit: Auditor = audit or NullAuditor()
 
     @property
     def ttl_s(self) -> float:
@@ -125,6 +139,23 @@ class Gate:
             expires_at=action.expires_at if status == "pending" else None,
         )
         self.store.insert(action)
+        self.audit.record(
+            "submission",
+            {
+                "action": action.id,
+                "agent": action.agent.id,
+                "agent_kind": action.agent.kind,
+                "kind": action.kind,
+                "summary": action.summary,
+                "content_hash": action.content_hash,
+                "verdict": action.status,
+                "score": action.risk.score,
+                "level": action.risk.level,
+                "rules": [r.rule for r in action.risk.reasons],
+                "policy_hash": action.policy_hash,
+                "at": now,
+            },
+        )
         self._arm_expiry(action)
         self._publish(action)
         if action.risk.level == "critical":
@@ -215,6 +246,23 @@ class Gate:
             by=who.name, verdict=verdict, role=who.role, channel=who.channel, at=now, reason=reason
         )
         resolved = self._resolve(action_id, status=status, decision=decision)
+        self.audit.record(
+            "decision",
+            {
+                "action": action_id,
+                "agent": action.agent.id,
+                "level": action.risk.level,
+                "by": who.name,
+                "role": who.role,
+                "channel": who.channel,
+                "fingerprint": who.fingerprint,
+                "verdict": verdict,
+                "reason": reason,
+                "at": now,
+                "time_on_action_s": None if first_view is None else round(now - first_view, 3),
+                "status": resolved.status,
+            },
+        )
         if status == "rejected":
             self._strike(action.agent.id, "rejection", now)
         return resolved
@@ -249,6 +297,10 @@ class Gate:
     def apply_grant(self, grant: Grant | None, agent: str) -> None:
         """Persist, announce and time an autonomy change; wake exec watchers if it halts the agent."""
         self.store.put_grant(agent, None if grant is None else grant.to_json())
+        self.audit.record(
+            "autonomy",
+            {"agent": agent, "grant": None if grant is None else grant.to_json(), "at": self.clock()},
+        )
         self._arm_grant(grant)
         self.feed.publish({"event": "autonomy", "agent": agent, "grant": grant.to_json() if grant else None})
         self._wake_halted()
@@ -256,6 +308,9 @@ class Gate:
     def apply_incident(self, incident: Incident | None) -> None:
         self.autonomy.incident = incident
         self.store.put_state("incident", None if incident is None else incident.to_json())
+        self.audit.record(
+            "incident", {"incident": None if incident is None else incident.to_json(), "at": self.clock()}
+        )
         self.feed.publish({"event": "incident", "incident": incident.to_json() if incident else None})
         self._wake_halted()
 
@@ -281,6 +336,7 @@ class Gate:
         grant = self.autonomy.strike(agent, kind, now)
         if grant is not None:
             self.apply_grant(grant, agent)
+            self.audit.record("breaker", {"agent": agent, "grant": grant.to_json(), "at": now})
             self.feed.publish({"event": "breaker", "agent": agent, "grant": grant.to_json()})
 
     def _wake_halted(self) -> None:
@@ -310,6 +366,17 @@ class Gate:
     def _resolve(self, action_id: str, *, status: str | None, decision: Decision | None = None) -> Action:
         action = self.store.update_pending(action_id, at=self.clock(), decision=decision, status=status)
         if action.terminal:
+            self.audit.record(
+                "resolution",
+                {
+                    "action": action.id,
+                    "agent": action.agent.id,
+                    "status": action.status,
+                    "level": action.risk.level,
+                    "at": action.resolved_at,
+                    "waited_s": round((action.resolved_at or 0) - action.created_at, 3),
+                },
+            )
             handle = self._timers.pop(action_id, None)
             if handle is not None:
                 handle.cancel()
