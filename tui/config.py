@@ -37,6 +37,11 @@ class Settings:
     """A halted `interlock exec` child gets SIGTERM, then SIGKILL after this many seconds."""
     allow_self_approval: bool = False
     """With an approvers file, may a person approve an action their own OS user's agent submitted?"""
+    ssh_max_sessions: int = 32
+    ssh_idle_timeout_s: float = 900.0
+    """An interactive SSH session with no keystroke for this long is closed (0: never)."""
+    ssh_max_auth_failures: int = 5
+    """Failed logins one address may make per minute before its connections are refused."""
 
 
 _ENV = {"ttl_s": "INTERLOCK_TTL", "default_autonomy": "INTERLOCK_DEFAULT_AUTONOMY"}

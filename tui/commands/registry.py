@@ -45,6 +45,9 @@ def _register_serve(subparsers: Subparsers) -> None:
     serve.add_argument("--socket", help="submit socket path; the control socket sits beside it")
     serve.add_argument("--config", help="settings file (default: settings.yaml in the config dir)")
     serve.add_argument(
+        "--ssh", metavar="[HOST:]PORT", help="serve remote approvals over SSH (loopback by default)"
+    )
+    serve.add_argument(
         "--ttl", type=float, default=None, help="seconds a held action waits before it expires"
     )
 

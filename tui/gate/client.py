@@ -68,6 +68,9 @@ class GateClient:
                 sock.close()
                 raise self._unreachable(getattr(exc, "strerror", None) or str(exc)) from None
             self._sock = sock
+            token = os.environ.get("INTERLOCK_SESSION_TOKEN")
+            if token:  # an SSH session's subprocess: act for the key that logged in, not our OS user
+                self.request("hello", token=token)
         return self._sock
 
     def request(self, op: str, *, wait_s: float | None = 0.0, **fields: Any) -> dict[str, Any]:

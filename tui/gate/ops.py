@@ -48,17 +48,30 @@ def _number(message: dict[str, Any], name: str, default: float | None) -> float 
 async def op_status(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
     from tui import __version__
 
-    who = conn.gate.approvers.for_local_user(conn.user)
+    who = conn.bound or conn.gate.approvers.for_local_user(conn.user)
     you = {"name": conn.user, "channel": "local", "role": "none", "roles": []}
     if who is not None:
         you = {"name": who.name, "channel": who.channel, "role": who.role, "roles": sorted(who.roles)}
     return {"gate": {"version": __version__, "pid": os.getpid(), **conn.gate.status()}, "you": you}
 
 
+async def op_hello(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
+    """Bind this connection to the identity of the session that spawned the client (SSH sessions run
+    `interlock` subprocesses as the gate's OS user; the token says which approver they act for)."""
+    who = conn.gate.sessions.get(_str(message, "token"))
+    if who is None:
+        raise p.ProtocolError(p.FORBIDDEN, "unknown or expired session token")
+    conn.bound = who
+    return {"you": {"name": who.name, "channel": who.channel, "role": who.role}}
+
+
 async def op_submit(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    if "action" not in message:
+    data = message.get("action")
+    if data is None:
         raise p.ProtocolError(p.BAD_REQUEST, "submit needs an 'action' object")
-    action = conn.gate.submit(message["action"])
+    if conn.bound is not None and isinstance(data, dict) and isinstance(data.get("agent"), dict):
+        data = {**data, "agent": {**data["agent"], "user": conn.bound.name}}  # who, from the key
+    action = conn.gate.submit(data)
     conn.submitted.add(action.id)
     return {"action": action.to_json()}
 
@@ -171,6 +184,7 @@ async def op_subscribe(conn: Connection, message: dict[str, Any]) -> dict[str, A
 
 Op = Callable[["Connection", dict[str, Any]], Awaitable[dict[str, Any]]]
 OPS: dict[str, Op] = {
+    "hello": op_hello,
     "status": op_status,
     "submit": op_submit,
     "wait": op_wait,

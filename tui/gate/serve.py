@@ -16,13 +16,14 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from tui.config import ConfigError, Settings, load_settings
 from tui.gate.approvers import ApproversError, load_approvers
 from tui.gate.protocol import CONTROL_OPS, SUBMIT_OPS
 from tui.gate.server import GateAlreadyRunning, listen
 from tui.gate.service import Gate
-from tui.locations import config_dir, control_socket_path, default_db_url, socket_path
+from tui.locations import config_dir, control_socket_path, default_db_url, socket_path, state_dir
 from tui.store import StoreError, open_store
 
 log = logging.getLogger("interlock.gate")
@@ -30,6 +31,7 @@ log = logging.getLogger("interlock.gate")
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="interlock gate: %(message)s", stream=sys.stderr)
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # its INFO is per-packet chatter
     try:
         settings = load_settings(Path(args.config) if args.config else None)
         if args.ttl is not None:
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         gate = Gate(store, settings=settings, approvers=approvers)
-        return asyncio.run(serve(gate, socket_path(args.socket), approvers_path))
+        return asyncio.run(serve(gate, socket_path(args.socket), approvers_path, ssh=args.ssh))
     finally:
         store.close()
 
@@ -55,13 +57,28 @@ def _with_ttl(settings: Settings, ttl: float) -> Settings:
     return replace(settings, ttl_s=ttl)
 
 
-async def serve(gate: Gate, submit_path: os.PathLike[str] | str, approvers_path: Path | None = None) -> int:
+async def serve(
+    gate: Gate,
+    submit_path: os.PathLike[str] | str,
+    approvers_path: Path | None = None,
+    *,
+    ssh: str | None = None,
+) -> int:
     submit = Path(submit_path)
     control = Path(control_socket_path(submit))
+    servers: list[asyncio.Server | Any] = []
     try:
-        servers = [await listen(gate, submit, SUBMIT_OPS), await listen(gate, control, CONTROL_OPS)]
-    except (GateAlreadyRunning, OSError) as exc:
+        servers.append(await listen(gate, submit, SUBMIT_OPS))
+        servers.append(await listen(gate, control, CONTROL_OPS))
+        if ssh:
+            from tui.ssh import server as ssh_server
+
+            key = state_dir() / "ssh_host_ed25519_key"
+            servers.append(await ssh_server.start(gate, ssh, key, str(submit)))
+    except (GateAlreadyRunning, OSError, ValueError) as exc:
         log.error("cannot listen: %s", exc)
+        for server in servers:
+            server.close()
         return 2
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

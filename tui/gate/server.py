@@ -37,6 +37,7 @@ class Connection:
         self.writer = writer
         self.ops = ops
         self.user = user  # from SO_PEERCRED: the kernel says who connected, not the client
+        self.bound: Identity | None = None  # set by `hello` with a session token (SSH sessions)
         self.submitted: set[str] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
@@ -44,7 +45,7 @@ class Connection:
     def identity(self, role: str = "observer") -> Identity:
         """The peer as the approvers file knows it (looked up per request: reloads apply at once),
         refused unless it holds at least `role`."""
-        who = self.gate.approvers.for_local_user(self.user)
+        who = self.bound or self.gate.approvers.for_local_user(self.user)
         if who is None:
             raise p.ProtocolError(p.FORBIDDEN, f"local user {self.user!r} is not in the approvers file")
         if not who.has(role):

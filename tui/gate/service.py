@@ -71,6 +71,7 @@ class Gate:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._halt_watchers: dict[str, list[asyncio.Future[str]]] = {}
         self.audit: Auditor = audit or NullAuditor()
+        self.sessions: dict[str, Identity] = {}  # token -> identity, for SSH sessions' subprocesses
 
     @property
     def ttl_s(self) -> float:
@@ -266,6 +267,19 @@ class Gate:
         if status == "rejected":
             self._strike(action.agent.id, "rejection", now)
         return resolved
+
+    # --- sessions ---
+
+    def open_session(self, who: Identity) -> str:
+        """A token an SSH session hands to its subprocesses so they act as `who`; revoked on close."""
+        import secrets
+
+        token = secrets.token_urlsafe(32)
+        self.sessions[token] = who
+        return token
+
+    def close_session(self, token: str) -> None:
+        self.sessions.pop(token, None)
 
     # --- reads --------------------------------------------------------------------------------------
 
