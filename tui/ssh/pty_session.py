@@ -16,10 +16,11 @@ import os
 import pty
 import signal
 import struct
-import sys
 import termios
 
 import asyncssh
+
+from tui.ssh.spawn import Zygote, spawn
 
 GRACE_S = 1.0
 
@@ -28,21 +29,19 @@ def set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
-async def run(process: asyncssh.SSHServerProcess[bytes], env: dict[str, str], idle_timeout_s: float) -> int:
+async def run(
+    process: asyncssh.SSHServerProcess[bytes],
+    env: dict[str, str],
+    idle_timeout_s: float,
+    zygote: Zygote | None,
+) -> int:
     master, slave = pty.openpty()
     cols, rows, _, _ = process.term_size
     set_size(master, cols or 80, rows or 24)
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tui.ssh.child",
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
+    try:
+        child = await spawn(zygote, slave, env)
+    finally:
+        os.close(slave)
     to_client = asyncio.create_task(_pty_to_client(master, process))
     from_client = asyncio.create_task(_client_to_pty(process, master, idle_timeout_s))
     exited = asyncio.create_task(child.wait())
@@ -57,7 +56,7 @@ async def run(process: asyncssh.SSHServerProcess[bytes], env: dict[str, str], id
             task.cancel()
         with contextlib.suppress(OSError):
             os.close(master)
-    code = child.returncode if child.returncode is not None else 1
+    code = exited.result() if exited.done() and not exited.cancelled() else 1
     return code if code >= 0 else 128 - code
 
 

@@ -16,6 +16,7 @@ import asyncssh
 from tui.gate.service import Gate
 from tui.ssh import hostkey, session
 from tui.ssh.auth import FailureLimiter, GateSSHServer
+from tui.ssh.spawn import Zygote
 
 log = logging.getLogger("interlock.ssh")
 
@@ -42,7 +43,7 @@ async def start(gate: Gate, listen: str, key_path: Path, gate_socket: str) -> as
     host, port = parse_listen(listen)
     key = hostkey.load_or_create(key_path)
     limiter = FailureLimiter(gate.settings.ssh_max_auth_failures)
-    sessions = session.Sessions(limit=gate.settings.ssh_max_sessions)
+    sessions = session.Sessions(limit=gate.settings.ssh_max_sessions, zygote=await Zygote.start())
 
     async def on_process(process: asyncssh.SSHServerProcess[bytes]) -> None:
         await session.handle(process, gate, gate_socket, sessions)

@@ -18,6 +18,7 @@ from tui.gate.approvers import Identity
 from tui.gate.service import Gate
 from tui.ssh import commands, pty_session
 from tui.ssh.auth import GateSSHServer
+from tui.ssh.spawn import Zygote
 
 log = logging.getLogger("interlock.ssh")
 
@@ -31,10 +32,11 @@ class Refused(Exception):
 
 @dataclass
 class Sessions:
-    """How many sessions are open, against the configured maximum."""
+    """How many sessions are open, against the configured maximum; and the fork server, if up."""
 
     limit: int
     open: int = 0
+    zygote: Zygote | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ async def handle(
         if plan.mode == "command":
             code = await commands.run(process, list(plan.words), env)
         else:
-            code = await pty_session.run(process, env, gate.settings.ssh_idle_timeout_s)
+            code = await pty_session.run(process, env, gate.settings.ssh_idle_timeout_s, sessions.zygote)
     except Refused as exc:
         process.stderr.write(f"interlock: {exc}\n".encode())
     except Exception:
