@@ -17,18 +17,21 @@ from tui.gate.client import GateClient
 from tui.locations import control_socket_path
 
 INTERLOCK = [sys.executable, "-m", "tui.cli"]
+#: Gate-mechanics tests hold every action (a one-rule policy); policy tests pass rules=None for the real pack.
+HOLD_RULES = Path(__file__).parent / "data" / "rules-hold"
 START_TIMEOUT_S = 15.0
 
 
 class GateProcess:
     """`interlock serve` as a subprocess; started() returns once it printed that it is listening."""
 
-    def __init__(self, workdir: Path, ttl: float = 600.0) -> None:
+    def __init__(self, workdir: Path, ttl: float = 600.0, rules: Path | None = HOLD_RULES) -> None:
         self.workdir = workdir
         self.socket = workdir / "gate" / "submit.sock"
         self.control_socket = control_socket_path(self.socket)
         self.db = workdir / "interlock.db"
         self.ttl = ttl
+        self.rules = rules
         self.proc: subprocess.Popen[str] | None = None
         self.log: list[str] = []
 
@@ -39,11 +42,12 @@ class GateProcess:
             "INTERLOCK_SOCKET": str(self.socket),
             "INTERLOCK_DB": f"sqlite:///{self.db}",
             "INTERLOCK_CONFIG_DIR": str(self.workdir / "config"),
+            "INTERLOCK_KEYRING_FILE": str(self.workdir / "keyring.cfg"),
         }
 
     def start(self) -> GateProcess:
         self.proc = subprocess.Popen(
-            [*INTERLOCK, "serve", "--ttl", str(self.ttl)],
+            self.serve_args(),
             env=self.env,
             stderr=subprocess.PIPE,
             text=True,
@@ -54,6 +58,10 @@ class GateProcess:
             if "listening" in line:
                 return self
         raise AssertionError(f"gate did not start: {''.join(self.log)}")
+
+    def serve_args(self, *extra: str) -> list[str]:
+        rules = ["--rules", str(self.rules)] if self.rules else []
+        return [*INTERLOCK, "serve", "--ttl", str(self.ttl), *rules, *extra]
 
     def wait_log(self, *needles: str) -> str:
         """Block on the gate's own log until a line holds one of `needles` (an event, not a sleep)."""
@@ -100,8 +108,8 @@ def gate(tmp_path: Path) -> Iterator[GateProcess]:
 def gate_factory(tmp_path: Path) -> Iterator[Any]:
     started: list[GateProcess] = []
 
-    def make(ttl: float = 600.0) -> GateProcess:
-        process = GateProcess(tmp_path, ttl=ttl)
+    def make(ttl: float = 600.0, rules: Path | None = HOLD_RULES) -> GateProcess:
+        process = GateProcess(tmp_path, ttl=ttl, rules=rules)
         started.append(process)
         return process
 

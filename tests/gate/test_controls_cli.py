@@ -141,7 +141,7 @@ def test_halt_stops_an_exec_child_in_flight(gate_factory, script: str, expected:
     gate = gate_factory()
     (gate.workdir / "settings.yaml").write_text("halt_grace_s: 0.5\n")
     gate.proc = subprocess.Popen(
-        [*INTERLOCK, "serve", "--config", str(gate.workdir / "settings.yaml")],
+        gate.serve_args("--config", str(gate.workdir / "settings.yaml")),
         env=gate.env,
         stderr=subprocess.PIPE,
         text=True,

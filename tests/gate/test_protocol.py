@@ -179,8 +179,9 @@ def test_submitter_may_cancel_its_own_action_only(gate: GateProcess) -> None:
         assert mine.cancel(action["id"])["status"] == "cancelled"
 
 
-def test_everything_is_held_without_a_policy(gate: GateProcess) -> None:
+def test_the_gate_judges_with_the_loaded_policy(gate: GateProcess) -> None:
     with gate.client() as agent:
         action = agent.submit(shell_action("ls"))
     assert action["status"] == "pending"
-    assert action["risk"]["reasons"][0]["rule"] == "no-policy"
+    assert action["risk"]["reasons"][0]["rule"] == "test-everything-medium"
+    assert len(action["policy_hash"]) == 64

@@ -1,4 +1,4 @@
-"""The verdict function, table-driven over autonomy level × risk × rule verdict × requirement."""
+"""The verdict function, table-driven over autonomy level x risk x rule verdict x requirement."""
 
 from __future__ import annotations
 
@@ -18,14 +18,18 @@ CEILING = {"halt": None, "observe": "low", "supervised": "low", "trusted": "medi
 def expected(
     level: str, risk: str, read_only: bool, rule: str | None, needs_human: bool, over_rate: bool
 ) -> str:
+    """DESIGN.md's rules, restated independently of the code under test."""
     if rule == "deny" or level == "halt":
         return "denied"
-    if level == "observe" and not read_only:
+    if needs_human or risk == "critical":
         return "pending"
-    explicit_allow = rule == "allow" and risk != "critical"
-    ceiling = CEILING[level]
-    within = ceiling is not None and RISKS.index(risk) <= RISKS.index(ceiling)
-    if not explicit_allow and (not within or needs_human):
+    if level == "observe":
+        ok = read_only and risk == "low"  # reads only, and never looser than supervised
+    elif rule == "allow":
+        ok = True  # an explicit allow rule lets anything up to high through
+    else:
+        ok = RISKS.index(risk) <= RISKS.index(CEILING[level] or "low")
+    if not ok:
         return "pending"
     return "pending" if over_rate else "allowed"
 

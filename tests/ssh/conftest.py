@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import INTERLOCK, GateProcess
+from tests.conftest import GateProcess
 
 ROLES = {"alice": ["approver"], "bob": ["senior"], "olive": ["observer"], "robot": ["agent"]}
 
@@ -82,7 +82,7 @@ def ssh_gate(tmp_path: Path) -> Iterator[SSHGate]:
     )  # the test's own OS user
     (config / "approvers.yaml").write_text(json.dumps({"approvers": people}))
     gate.proc = subprocess.Popen(
-        [*INTERLOCK, "serve", "--ssh", "127.0.0.1:0"],
+        gate.serve_args("--ssh", "127.0.0.1:0"),
         env={**gate.env, "XDG_STATE_HOME": str(tmp_path / "state")},
         stderr=subprocess.PIPE,
         text=True,

@@ -45,6 +45,12 @@ def _register_serve(subparsers: Subparsers) -> None:
     serve.add_argument("--socket", help="submit socket path; the control socket sits beside it")
     serve.add_argument("--config", help="settings file (default: settings.yaml in the config dir)")
     serve.add_argument(
+        "--rules",
+        action="append",
+        metavar="DIR",
+        help="rules directory (repeatable; default: the shipped pack + user rules)",
+    )
+    serve.add_argument(
         "--ssh", metavar="[HOST:]PORT", help="serve remote approvals over SSH (loopback by default)"
     )
     serve.add_argument(

@@ -20,10 +20,6 @@ from tui.model import Action, Reason, Requirement, Risk
 if TYPE_CHECKING:
     from tui.policy import Policy
 
-#: The highest risk level each autonomy level may take without a human (DESIGN.md's table).
-CEILING = {"halt": -1, "observe": 0, "supervised": 0, "trusted": 1, "autonomous": 2}
-LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
@@ -48,29 +44,36 @@ def hold_everything(action: Action) -> Judgement:
     )
 
 
-def within(autonomy: str, risk: Risk) -> bool:
-    """May an agent at `autonomy` take this risk without a human? Critical: never."""
-    if autonomy == "observe" and not risk.read_only:
-        return False
-    return LEVEL_RANK[risk.level] <= CEILING[autonomy]
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    risk: Risk
+    rule_verdict: str | None
+    needs_human: bool
 
 
 def compose(
     risk: Risk, rule_verdict: str | None, needs_human: bool, autonomy: str, why: str, *, over_rate: bool
 ) -> tuple[str, Reason | None]:
-    """The verdict (`allowed`, `pending` = held, `denied`) and the reason the gate added, if any."""
-    if rule_verdict == "deny":
-        return "denied", None
-    if autonomy == "halt":
+    """The verdict (`allowed`, `pending` = held, `denied`) and the reason the gate adds, if any.
+
+    The autonomy table itself is the policy's (`tui.policy.verdict.compose`, one definition); the gate
+    adds why in words, and the rate limit, which only the gate can know.
+    """
+    from tui.policy.verdict import compose as table
+
+    verdict = table(_Judged(risk, rule_verdict, needs_human), autonomy)
+    if verdict == "deny":
+        if rule_verdict == "deny":
+            return "denied", None
         return "denied", Reason("autonomy-halt", f"this agent is halted ({why}): a human stopped it", 0)
-    explicit = rule_verdict == "allow" and risk.level != "critical"
-    if autonomy == "observe" and not risk.read_only:
-        return "pending", Reason("autonomy", f"this agent may only read ({why}); this action writes", 0)
-    if not explicit and not within(autonomy, risk):
-        text = f"{risk.level} risk needs a human at this agent's {autonomy} autonomy ({why})"
-        return "pending", Reason("autonomy", text, 0)
-    if not explicit and needs_human:
-        return "pending", None  # a rule asked for a human; its reason is already listed
+    if verdict == "hold":
+        if needs_human or rule_verdict == "deny":
+            return "pending", None  # a rule asked for a human; its reason is already listed
+        if autonomy == "observe" and not risk.read_only:
+            return "pending", Reason("autonomy", f"this agent may only read ({why}); this action writes", 0)
+        return "pending", Reason(
+            "autonomy", f"{risk.level} risk needs a human at {autonomy} autonomy ({why})", 0
+        )
     if over_rate:
         return "pending", Reason(
             "rate-limit", "rate limit: this agent is over its actions-per-minute budget", 0

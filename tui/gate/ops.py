@@ -182,6 +182,49 @@ async def op_subscribe(conn: Connection, message: dict[str, Any]) -> dict[str, A
         conn.gate.feed.unsubscribe(sub)
 
 
+async def op_pulse(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
+    """The TUI header gauge: the audit log's live meter (no query), or a read of the store."""
+    from tui.audit import pulse_from_store
+
+    conn.identity("observer")
+    now, meter = conn.gate.clock(), getattr(conn.gate.audit, "meter", None)
+    pulse = meter.snapshot(now) if meter is not None else pulse_from_store(conn.gate.store, now=now)
+    return {"pulse": pulse.to_json()}
+
+
+async def op_report(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
+    """The governance metrics over `since_s` (default 7 days), built off the event loop on its own
+    store connection: a week of records must not stall approvals."""
+    import asyncio
+
+    from tui.audit import metrics, render
+
+    conn.identity("observer")
+    since_s = _number(message, "since_s", 7 * 86400.0) or 7 * 86400.0
+    gate, now = conn.gate, conn.gate.clock()
+    rule_ids = gate.policy.rule_ids if gate.policy is not None else None
+
+    def build() -> dict[str, Any]:
+        from tui.store import open_store
+
+        store = open_store(gate.store_url) if gate.store_url else None
+        try:
+            report = metrics.from_store(
+                store or gate.store,
+                since=now - since_s,
+                until=now,
+                rule_ids=rule_ids,
+                thresholds=metrics.Thresholds(bucket_s=render.bucket_for(since_s)),
+            )
+            return render.to_json(report)
+        finally:
+            if store is not None:
+                store.close()
+
+    report = await asyncio.to_thread(build) if gate.store_url else build()
+    return {"report": report}
+
+
 Op = Callable[["Connection", dict[str, Any]], Awaitable[dict[str, Any]]]
 OPS: dict[str, Op] = {
     "hello": op_hello,
@@ -197,5 +240,7 @@ OPS: dict[str, Op] = {
     "autonomy": op_autonomy,
     "halt": op_halt,
     "incident": op_incident,
+    "pulse": op_pulse,
+    "report": op_report,
 }
 CONTROL = p.CONTROL_OPS

@@ -9,8 +9,9 @@ Event:     {"v": 1, "event": "action", "action": {...}}   pushed to connections 
 
 Ops on the submit socket (agents): status, submit, wait, cancel, watch (answers when the agent is halted).
 Ops on the control socket (approvers): status, list, show, wait, decide, subscribe, autonomy, halt,
-incident. The control socket's caller is identified by SO_PEERCRED and the approvers file, or by
-`hello` with a session token the gate issued to an SSH session (its subprocesses act for its key).
+incident, pulse, report. The control socket's caller is identified by SO_PEERCRED and the approvers
+file, or by `hello` with a session token the gate issued to an SSH session (its subprocesses act for
+its key).
 A frame longer than MAX_FRAME is refused and that connection closed: the stream cannot be trusted after it.
 """
 
@@ -27,7 +28,20 @@ MAX_FRAME = 1 << 20  # 1 MiB, newline included
 
 SUBMIT_OPS = frozenset({"hello", "status", "submit", "wait", "cancel", "watch"})
 CONTROL_OPS = frozenset(
-    {"hello", "status", "list", "show", "wait", "decide", "subscribe", "autonomy", "halt", "incident"}
+    {
+        "hello",
+        "status",
+        "list",
+        "show",
+        "wait",
+        "decide",
+        "subscribe",
+        "autonomy",
+        "halt",
+        "incident",
+        "pulse",
+        "report",
+    }
 )
 
 # Error codes: stable strings clients may branch on.

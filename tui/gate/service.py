@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.config import Settings
-from tui.gate import review
+from tui.gate import events, review
 from tui.gate.approvers import Approvers, Identity
 from tui.gate.autonomy import Autonomy, Grant, Incident
 from tui.gate.feed import Feed
@@ -32,10 +32,16 @@ class Auditor(Protocol):
 
     def record(self, kind: str, data: dict[str, Any]) -> None: ...
 
+    def forget(self) -> None:
+        """The store transaction holding the last records rolled back: re-read the chain head."""
+
 
 class NullAuditor:
     def record(self, kind: str, data: dict[str, Any]) -> None:
         """No audit log configured: nothing is recorded (tests and embedders)."""
+
+    def forget(self) -> None:
+        """Nothing cached, nothing to forget."""
 
 
 __all__ = ["DEFAULT_TTL_S", "Auditor", "Gate", "Identity", "NullAuditor", "RefusedDecision"]
@@ -72,6 +78,7 @@ class Gate:
         self._halt_watchers: dict[str, list[asyncio.Future[str]]] = {}
         self.audit: Auditor = audit or NullAuditor()
         self.sessions: dict[str, Identity] = {}  # token -> identity, for SSH sessions' subprocesses
+        self.store_url = ""  # set by `serve`: long reads (reports) open their own connection with it
 
     @property
     def ttl_s(self) -> float:
@@ -139,24 +146,9 @@ class Gate:
             resolved_at=None if status == "pending" else now,
             expires_at=action.expires_at if status == "pending" else None,
         )
-        self.store.insert(action)
-        self.audit.record(
-            "submission",
-            {
-                "action": action.id,
-                "agent": action.agent.id,
-                "agent_kind": action.agent.kind,
-                "kind": action.kind,
-                "summary": action.summary,
-                "content_hash": action.content_hash,
-                "verdict": action.status,
-                "score": action.risk.score,
-                "level": action.risk.level,
-                "rules": [r.rule for r in action.risk.reasons],
-                "policy_hash": action.policy_hash,
-                "at": now,
-            },
-        )
+        with self._unit():
+            self.store.insert(action)
+            self.audit.record("submission", events.submission(action, now))
         self._arm_expiry(action)
         self._publish(action)
         if action.risk.level == "critical":
@@ -246,24 +238,13 @@ class Gate:
         decision = Decision(
             by=who.name, verdict=verdict, role=who.role, channel=who.channel, at=now, reason=reason
         )
-        resolved = self._resolve(action_id, status=status, decision=decision)
-        self.audit.record(
-            "decision",
-            {
-                "action": action_id,
-                "agent": action.agent.id,
-                "level": action.risk.level,
-                "by": who.name,
-                "role": who.role,
-                "channel": who.channel,
-                "fingerprint": who.fingerprint,
-                "verdict": verdict,
-                "reason": reason,
-                "at": now,
-                "time_on_action_s": None if first_view is None else round(now - first_view, 3),
-                "status": resolved.status,
-            },
-        )
+        with self._unit():
+            resolved = self._settle(action_id, status=status, decision=decision)
+            record = events.decision(
+                action, decision, fingerprint=who.fingerprint, first_view=first_view, status=resolved.status
+            )
+            self.audit.record("decision", record)
+        self._announce(resolved)
         if status == "rejected":
             self._strike(action.agent.id, "rejection", now)
         return resolved
@@ -332,18 +313,29 @@ class Gate:
         """Reject every pending action (of one agent, or all): a stopped agent's queue goes with it."""
         count = 0
         for action in self.store.pending():
-            if agent is None or action.agent.id == agent:
-                decision = Decision(
-                    by=who.name,
-                    verdict="reject",
-                    role=who.role,
-                    channel=who.channel,
-                    at=self.clock(),
-                    reason=reason,
-                )
-                with contextlib.suppress(Conflict):
-                    self._resolve(action.id, status="rejected", decision=decision)
-                    count += 1
+            if agent is not None and action.agent.id != agent:
+                continue
+            made = Decision(
+                by=who.name,
+                verdict="reject",
+                role=who.role,
+                channel=who.channel,
+                at=self.clock(),
+                reason=reason,
+            )
+            try:
+                with self._unit():
+                    resolved = self._settle(action.id, status="rejected", decision=made)
+                    self.audit.record(
+                        "decision",
+                        events.decision(
+                            action, made, fingerprint=who.fingerprint, first_view=None, status=resolved.status
+                        ),
+                    )
+            except Conflict:
+                continue
+            self._announce(resolved)
+            count += 1
         return count
 
     def _strike(self, agent: str, kind: str, now: float) -> None:
@@ -377,28 +369,39 @@ class Gate:
 
     # --- internals ----------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _unit(self) -> Iterator[None]:
+        """One store transaction for a change and its audit records: both are kept, or neither."""
+        try:
+            with self.store.transaction():
+                yield
+        except BaseException:
+            self.audit.forget()  # its cached chain head may name a record that was just rolled back
+            raise
+
     def _resolve(self, action_id: str, *, status: str | None, decision: Decision | None = None) -> Action:
+        with self._unit():
+            action = self._settle(action_id, status=status, decision=decision)
+        self._announce(action)
+        return action
+
+    def _settle(self, action_id: str, *, status: str | None, decision: Decision | None) -> Action:
+        """The durable half of a resolution (inside a unit): the compare-and-set and its audit record."""
         action = self.store.update_pending(action_id, at=self.clock(), decision=decision, status=status)
         if action.terminal:
-            self.audit.record(
-                "resolution",
-                {
-                    "action": action.id,
-                    "agent": action.agent.id,
-                    "status": action.status,
-                    "level": action.risk.level,
-                    "at": action.resolved_at,
-                    "waited_s": round((action.resolved_at or 0) - action.created_at, 3),
-                },
-            )
-            handle = self._timers.pop(action_id, None)
+            self.audit.record("resolution", events.resolution(action))
+        return action
+
+    def _announce(self, action: Action) -> None:
+        """The side effects, only once committed: stop its timer, answer its waiters, tell subscribers."""
+        if action.terminal:
+            handle = self._timers.pop(action.id, None)
             if handle is not None:
                 handle.cancel()
-            for future in self._waiters.pop(action_id, []):
+            for future in self._waiters.pop(action.id, []):
                 if not future.done():
                     future.set_result(action)
         self._publish(action)
-        return action
 
     def _arm_expiry(self, action: Action) -> None:
         if action.status != "pending" or action.expires_at is None:

@@ -6,6 +6,8 @@ and keeps one writer; a slower backend can be wrapped in a thread without changi
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,7 +32,35 @@ class Conflict(StoreError):
         self.action = action
 
 
+class AuditConflict(StoreError):
+    """Another writer took this audit sequence number first: re-read the head and seal again."""
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(f"audit record {seq} already exists")
+        self.seq = seq
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One audit record exactly as stored: the store keeps it, `tui.audit` seals and checks it.
+
+    `data` is JSON text, kept verbatim because the hash covers those bytes; `at` is epoch seconds.
+    """
+
+    seq: int
+    at: float
+    kind: str
+    data: str
+    prev: str
+    hash: str
+    mac: str
+    key_id: str
+
+
 class Store(Protocol):
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group several writes into one atomic commit (nested uses join the outer one)."""
+
     def insert(self, action: Action) -> None:
         """Persist a new action durably before the submitter is acknowledged."""
 
@@ -76,6 +106,24 @@ class Store(Protocol):
 
     def record_view(self, action_id: str, who: str, at: float) -> float:
         """Note that `who` opened the action; returns when they first did."""
+
+    # --- audit log (issue 8): append-only; the chain and HMACs are tui.audit's, not the backend's ---
+
+    def append_audit(self, row: AuditRow) -> None:
+        """Durably append one sealed record; raises AuditConflict if `row.seq` is already taken."""
+
+    def audit_head(self) -> AuditRow | None:
+        """The record with the highest seq (what the next one chains to), or None for an empty log."""
+
+    def audit_rows(
+        self,
+        *,
+        after: int = 0,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 1000,
+    ) -> list[AuditRow]:
+        """Records with seq > `after` (and `since` <= at < `until` when given), by seq, at most `limit`."""
 
     def close(self) -> None: ...
 

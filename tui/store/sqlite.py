@@ -11,16 +11,18 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from tui.model import Action, Decision
-from tui.store.base import Conflict, NotFound, StoreError
+from tui.store.base import AuditConflict, AuditRow, Conflict, NotFound, StoreError
 
 _MUTABLE = ("status", "decisions", "resolved_at")
+#: How far back a gate's clock may step before a time-window read of the audit log could miss a record.
+AUDIT_CLOCK_SLACK_S = 600.0
 
 
 class SqliteStore:
@@ -58,7 +60,11 @@ class SqliteStore:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One IMMEDIATE transaction: takes the write lock up front so compare-and-set cannot interleave."""
+        """One IMMEDIATE transaction: takes the write lock up front so compare-and-set cannot interleave.
+        Inside `transaction()` it joins the open one: a change and its audit records commit together."""
+        if self._db.in_transaction:
+            yield
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -68,6 +74,9 @@ class SqliteStore:
         self._db.execute("COMMIT")
 
     # --- Store protocol ---------------------------------------------------------------------------
+
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._write()
 
     def insert(self, action: Action) -> None:
         record = action.to_json()
@@ -199,6 +208,74 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot record view of {action_id}: {exc}") from exc
         return float(row[0])
+
+    # --- audit log ---------------------------------------------------------------------------------
+
+    def append_audit(self, row: AuditRow) -> None:
+        """One autocommit INSERT (no read first): the writer's cached head makes this the whole cost."""
+        try:
+            self._db.execute(
+                "INSERT INTO audit_log (seq, at, kind, data, prev, hash, mac, key_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (row.seq, row.at, row.kind, row.data, row.prev, row.hash, row.mac, row.key_id),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise AuditConflict(row.seq) from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot append audit record {row.seq}: {exc}") from exc
+
+    def audit_head(self) -> AuditRow | None:
+        rows = self._audit_select("ORDER BY seq DESC LIMIT 1", ())
+        return rows[0] if rows else None
+
+    def audit_rows(
+        self,
+        *,
+        after: int = 0,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 1000,
+    ) -> list[AuditRow]:
+        clauses: list[str] = ["seq > ?"]
+        params: list[object] = [after]
+        if since is not None:
+            params[0] = max(after, self._audit_seq_from(since - AUDIT_CLOCK_SLACK_S) - 1)
+            clauses.append("at >= ?")
+            params.append(since)
+        if until is not None:
+            clauses.append("seq < ? AND at < ?")
+            params.extend((self._audit_seq_from(until + AUDIT_CLOCK_SLACK_S), until))
+        return self._audit_select(f"WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?", (*params, limit))
+
+    def _audit_seq_from(self, at: float) -> int:
+        """The first seq whose time is `at` or later (one past the last if none), by binary search.
+
+        No index on time: it was a second page write per record. Records are appended in time order,
+        so seq order is time order up to clock steps; callers widen by AUDIT_CLOCK_SLACK_S and filter
+        on the exact time, so only a clock stepping back further than that could hide a record.
+        """
+        low, high = self._db.execute("SELECT min(seq), max(seq) + 1 FROM audit_log").fetchone()
+        if low is None:
+            return 0
+        while low < high:
+            middle = (low + high) // 2
+            seq, when = self._db.execute(
+                "SELECT seq, at FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT 1", (middle,)
+            ).fetchone()
+            if isinstance(when, int | float) and when >= at:
+                high = middle
+            else:
+                low = seq + 1
+        return int(low)
+
+    def _audit_select(self, tail: str, params: tuple[object, ...]) -> list[AuditRow]:
+        try:
+            rows = self._db.execute(
+                f"SELECT seq, at, kind, data, prev, hash, mac, key_id FROM audit_log {tail}", params
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the audit log: {exc}") from exc
+        return [AuditRow(*row) for row in rows]
 
     def close(self) -> None:
         self._db.close()

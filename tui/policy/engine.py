@@ -1,0 +1,236 @@
+"""The engine: an immutable compiled Policy whose `evaluate(action)` gives score, level, reasons, verdict.
+
+Each unit of the action is scored on its own (sum of matching rules' scores, raised to the highest level
+floor); the action takes its worst unit. Read-only needs a rule saying so for every unit and nothing
+written. Unknown units are whatever the policy's `known: false` rule says (a middle level). Sums and maxima
+do not depend on order, so the same action and policy always give the same result.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.model import Action, Reason, Requirement, Risk
+from tui.policy.facts import Facts, build
+from tui.policy.matchers import Block, features
+from tui.policy.rules import Rule
+from tui.policy.schema import LEVELS
+from tui.policy.settings import Settings
+from tui.policy.units import Unit
+
+Candidate = tuple[Rule, Block]
+#: Evaluations kept per policy (a new policy starts empty, so a reload never serves stale verdicts).
+CACHE_SIZE = 4096
+_HARMLESS_WRITES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"})
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    risk: Risk
+    environment: str
+    rule_verdict: str | None  # "allow" | "deny" | None
+    requirement: Requirement
+    needs_human: bool
+    policy_hash: str
+    matched: frozenset[str]  # every rule id that matched any unit (for examples and explain)
+
+
+@dataclass(slots=True)
+class _Scored:
+    unit: Unit
+    rules: list[tuple[Rule, Block]]
+    score: int
+    level: str
+
+
+class _Index:
+    """Candidate (rule, block) pairs per unit type and command name, split by pass.
+
+    Blocks naming exact commands are found by dictionary lookup; blocks with command globs are tested
+    against a name once and the resulting candidate list is memoised per name (names repeat: ls, git, …).
+    """
+
+    _MEMO_LIMIT = 4096
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.by_name: tuple[dict[str, list[Candidate]], ...] = ({}, {})
+        self.globbed: tuple[list[Candidate], ...] = ([], [])
+        self.generic: tuple[dict[str, list[Candidate]], ...] = ({}, {})
+        self.memo: tuple[dict[tuple[str, str], list[Candidate]], ...] = ({}, {})
+        self.filtered: tuple[dict[tuple[str, str, str, frozenset[str]], list[Candidate]], ...] = ({}, {})
+        for rule in rules:
+            second = int(rule.second_pass)
+            for block in rule.match:
+                if block.names is not None:
+                    for name in block.names:
+                        self.by_name[second].setdefault(name, []).append((rule, block))
+                elif block.name_pattern is not None:
+                    self.globbed[second].append((rule, block))
+                else:
+                    for utype in block.utypes:
+                        self.generic[second].setdefault(utype, []).append((rule, block))
+
+    def candidates(self, unit: Unit, second: int, feats: frozenset[str]) -> list[Candidate]:
+        """The blocks worth testing on `unit`: right name, right first word, required features present."""
+        first = unit.positionals[0] if unit.positionals else ""
+        key = (unit.utype, unit.name, first, feats)
+        memo = self.filtered[second]
+        found = memo.get(key)
+        if found is None:
+            found = [(r, b) for r, b in self._by_name(unit, second, first) if b.requires <= feats]
+            if len(memo) >= self._MEMO_LIMIT:
+                memo.clear()
+            memo[key] = found
+        return found
+
+    def _by_name(self, unit: Unit, second: int, first: str) -> list[Candidate]:
+        if unit.utype != "command":
+            return self.generic[second].get(unit.utype, [])
+        key = (unit.name, first)
+        memo = self.memo[second]
+        found = memo.get(key)
+        if found is None:
+            named = [(r, b) for r, b in self.by_name[second].get(unit.name, [])
+                     if b.first_words is None or first in b.first_words]
+            pattern_hits = [(r, b) for r, b in self.globbed[second]
+                            if b.name_pattern is not None and b.name_pattern.match(unit.name)
+                            and (b.first_words is None or first in b.first_words)]
+            found = named + pattern_hits + self.generic[second].get("command", [])
+            if len(memo) >= self._MEMO_LIMIT:
+                memo.clear()
+            memo[key] = found
+        return found
+
+
+class Policy:
+    """A loaded policy. Immutable: hot reload swaps the whole object."""
+
+    def __init__(self, rules: tuple[Rule, ...], settings: Settings, digest: str, files: list[Path]) -> None:
+        self.rules = rules
+        self.settings = settings
+        self.hash = digest
+        self.files = files
+        self.rule_ids = frozenset(r.id for r in rules)
+        self.by_id = {r.id: r for r in rules}
+        self._index = _Index(rules)
+        self._cache: OrderedDict[tuple[str, ...], Evaluation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Policy({len(self.rules)} rules, {len(self.files)} files, hash {self.hash[:12]})"
+
+    def evaluate(self, action: Action) -> Evaluation:
+        """Judge `action`. Results are memoised by what the rules can see (agents repeat commands)."""
+        key = _cache_key(action)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        result = self.evaluate_uncached(action)
+        with self._lock:
+            self._cache[key] = result
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return result
+
+    def evaluate_uncached(self, action: Action) -> Evaluation:
+        """Always parse and match (benchmarks of the cold path, and tests of the cache itself)."""
+        facts = build(action, self.settings)
+        scored = [self._unit(unit, facts) for unit in facts.units]
+        worst = max(scored, key=lambda s: (LEVELS.index(s.level), s.score))
+        matched = [(rule, block, s) for s in scored for rule, block in s.rules]
+        rules = {rule.id: rule for rule, _, _ in matched}
+        deny = any(r.verdict == "deny" for r in rules.values())
+        allow = all(any(r.verdict == "allow" for r, _ in s.rules) for s in scored)
+        risk = Risk(worst.score, worst.level, self._reasons(scored, facts),
+                    all(s.unit.read_only for s in scored))
+        return Evaluation(risk, facts.environment, "deny" if deny else ("allow" if allow else None),
+                          self._requirement(worst.level, rules.values()),
+                          any(r.human for r in rules.values()), self.hash, frozenset(rules))
+
+    def _unit(self, unit: Unit, facts: Facts) -> _Scored:
+        feats = features(unit, facts)
+        first = self._matching(unit, facts, 0, feats)
+        unit.known = any(block.recognises for _, block in first)
+        says = {rule.read_only for rule, _ in first}
+        unit.read_only = True in says and False not in says and not _writes(unit)
+        found = first + self._matching(unit, facts, 1, feats)
+        total = max(0, min(100, sum(rule.score for rule, _ in found)))
+        floors = [LEVELS.index(rule.level) for rule, _ in found if rule.level]
+        level = LEVELS[max([LEVELS.index(self.settings.level_for(total)), *floors])]
+        if level != "low":
+            total = max(total, self.settings.thresholds[level])
+        return _Scored(unit, found, total, level)
+
+    def _matching(self, unit: Unit, facts: Facts, second: int, feats: frozenset[str]) -> list[Candidate]:
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for rule, block in self._index.candidates(unit, second, feats):
+            if rule.id in seen or not block.test(unit, facts):
+                continue
+            if any(other.test(unit, facts) for other in rule.unless):
+                continue
+            seen.add(rule.id)
+            out.append((rule, block))
+        return out
+
+    def _reasons(self, scored: list[_Scored], facts: Facts) -> tuple[Reason, ...]:
+        best: dict[str, tuple[int, Reason]] = {}
+        for s in sorted(scored, key=lambda s: (-LEVELS.index(s.level), -s.score)):
+            for rule, block in s.rules:
+                if rule.id in best:
+                    continue
+                weight = max(rule.score, self.settings.thresholds.get(rule.level or "", 0))
+                best[rule.id] = (weight, Reason(rule.id, f"{rule.reason}: {_detail(block, s.unit, facts)}",
+                                                rule.score))
+        return tuple(r for _, r in sorted(best.values(), key=lambda wr: (-wr[0], wr[1].rule)))
+
+    def _requirement(self, level: str, rules: Iterable[Rule]) -> Requirement:
+        base = self.settings.requirement(level)
+        roles = self.settings.roles
+        approvals, role, reason, review = base.approvals, base.role, base.reason_required, base.min_review_s
+        for rule in rules:
+            for key, value in rule.require:
+                if key == "approvals":
+                    approvals = max(approvals, value)
+                elif key == "role" and _rank(roles, value) > _rank(roles, role):
+                    role = value
+                elif key == "reason_required":
+                    reason = reason or value
+                elif key == "min_review_s":
+                    review = max(review, value)
+        return Requirement(approvals, role, reason, review)
+
+
+def _cache_key(action: Action) -> tuple[str, ...]:
+    """Every field a rule can look at (not the stored content hash, which a caller could leave stale)."""
+    payload = "" if action.payload is None else json.dumps(action.payload, sort_keys=True, default=str)
+    return (action.kind, action.command, "\x00".join(action.argv), action.cwd, action.path, action.diff,
+            action.target.environment, action.target.resource, payload, action.tool, action.summary,
+            action.agent.kind, action.agent.id)
+
+
+def _rank(roles: tuple[str, ...], role: str) -> int:
+    return roles.index(role) if role in roles else -1
+
+
+def _writes(unit: Unit) -> bool:
+    return any(path not in _HARMLESS_WRITES for path in unit.writes)
+
+
+def _detail(block: Block, unit: Unit, facts: Facts) -> str:
+    if block.detail == "unicode":
+        return ", ".join(facts.suspicious)
+    if block.detail == "homoglyph":
+        return unit.homoglyph or facts.homoglyph_hosts
+    if block.detail == "environment":
+        return facts.env_note or facts.environment
+    from tui.safe_text import visible
+
+    return visible(unit.text)

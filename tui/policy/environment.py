@@ -1,0 +1,103 @@
+"""Which environment an action reaches: declared, or inferred from what the command itself says.
+
+Signals come from the command line (`--context prod-eu`, `-n production`, `--profile prod`,
+`-var-file=prod.tfvars`, `RAILS_ENV=production`, `terraform workspace select prod`), from hosts in URLs,
+DSNs and ssh targets, from `cd` into a directory, and from path globs — the patterns are policy (YAML).
+A declared environment wins unless the command reaches a riskier one: an action that *claims* dev but
+reaches prod is judged as prod, and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from tui.model import Action
+from tui.policy.settings import Settings
+from tui.policy.units import Unit
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_USER_HOST = re.compile(r"^[\w.-]+@([\w.-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Inferred:
+    environment: str  # "" when unknown
+    note: str  # why, for reasons
+    conflict: bool  # the declared environment understates what the command reaches
+
+
+def environment_of(value: str, settings: Settings) -> str:
+    """The environment a word names (`prod-eu-1` → production), or ""."""
+    tokens = set(_TOKEN.findall(value.lower()))
+    if not tokens:
+        return ""
+    for env in settings.environments:
+        if tokens & env.aliases:
+            return env.name
+    return ""
+
+
+def _signals(unit: Unit, settings: Settings) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for key, value in unit.assignments.items():
+        if key in settings.variables:
+            out.append((value, f"{key}={value}"))
+    if unit.flags:
+        for flag in settings.signal_flags(unit.name) & unit.flags.keys():
+            out.extend((v, f"{flag} {v}") for v in unit.flags[flag] if v)
+    for sequence in settings.subcommands.get(unit.name, ()):
+        n = len(sequence)
+        if unit.positionals[:n] == sequence and len(unit.positionals) > n:
+            out.append((unit.positionals[n], f"{unit.name} {' '.join(sequence)} {unit.positionals[n]}"))
+    if unit.name in ("cd", "pushd") and unit.positionals:
+        out.append((unit.positionals[0], f"cd {unit.positionals[0]}"))
+    for arg in unit.args:
+        if "://" in arg or "@" in arg:
+            host = _host(arg)
+            if host:
+                out.append((host, host))
+    if unit.remote:
+        out.append((unit.remote, f"runs on {unit.remote}"))
+    if unit.http is not None:
+        out.append((unit.http.host, unit.http.host))
+    return out
+
+
+def _host(arg: str) -> str:
+    if "://" in arg:
+        try:
+            return urlsplit(arg).hostname or ""
+        except ValueError:
+            return ""
+    match = _USER_HOST.match(arg)
+    return match.group(1) if match else ""
+
+
+def infer(action: Action, units: list[Unit], settings: Settings) -> Inferred:
+    found: list[tuple[str, str]] = []
+    for unit in units:
+        for value, where in _signals(unit, settings):
+            env = environment_of(value, settings)
+            if env:
+                found.append((env, where))
+    if action.target.resource:
+        env = environment_of(action.target.resource, settings)
+        if env:
+            found.append((env, f"resource {action.target.resource}"))
+    for path in (action.path, action.cwd):
+        if path.startswith(("/", "~")):
+            env = settings.environment_of_path(path)
+            if env:
+                found.append((env, path))
+    inferred, note = max(found, key=lambda f: settings.rank(f[0])) if found else ("", "")
+    declared_raw = action.target.environment.strip()
+    if not declared_raw:
+        return Inferred(inferred, f"inferred from {note}" if inferred else "", False)
+    declared = environment_of(declared_raw, settings) or declared_raw.lower()
+    if inferred and settings.rank(inferred) > settings.rank(declared):
+        return Inferred(inferred, f"declared {declared_raw} but reaches {inferred} ({note})", True)
+    if inferred and settings.rank(inferred) < settings.rank(declared) <= settings.rank("dev"):
+        return Inferred(inferred, f"declared {declared_raw}, runs on {inferred} ({note})", False)
+    return Inferred(declared, f"declared {declared_raw}", False)

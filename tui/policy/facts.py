@@ -1,0 +1,183 @@
+"""Everything the rules look at for one action, computed once: its units, environment and text flags.
+
+Each action kind becomes units its own way (shell is parsed, SQL split into statements, a file edit is
+its paths and diff, an MCP tool call is its name plus any SQL, command or paths in its payload). An action
+that yields nothing recognisable still gets one `action` unit, so "unknown" is judged, never skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.model import Action
+from tui.policy.commands import Context, Expander
+from tui.policy.environment import infer
+from tui.policy.globs import normalise
+from tui.policy.paths import guess_workspace
+from tui.policy.settings import Settings
+from tui.policy.units import Unit
+
+_CLEAN = re.compile(r"[^\t\n\x20-\x7e]")
+_HOMOGLYPH_HOST = re.compile(r"[^\x00-\x7f]")
+_WRITE_VERBS = re.compile(
+    r"(?i)(write|edit|create|delete|remove|move|rename|update|put|upload|patch|set|save)")
+_PAYLOAD_PATHS = ("path", "file_path", "filePath", "filename", "file", "target", "destination", "source")
+
+
+@dataclass(slots=True)
+class Facts:
+    action: Action
+    settings: Settings
+    units: list[Unit]
+    kind: str = ""
+    line: str = ""
+    environment: str = ""
+    env_note: str = ""
+    env_conflict: bool = False
+    suspicious: tuple[str, ...] = ()
+    homoglyph_hosts: str = ""
+    parse_error: bool = False
+    agent_kind: str = ""
+    agent_id: str = ""
+    _write_classes: dict[int, frozenset[str]] = field(default_factory=dict)
+    _payload: str | None = None
+
+    def payload_json(self) -> str:
+        if self._payload is None:
+            payload = self.action.payload
+            self._payload = "" if payload is None else json.dumps(payload, sort_keys=True, default=str)
+        return self._payload
+
+    def write_classes(self, unit: Unit) -> frozenset[str]:
+        found = self._write_classes.get(id(unit))
+        if found is None:
+            classify = self.settings.classifier.classify
+            found = frozenset(classify(p, "", self._workspace(unit, p)) for p in unit.writes)
+            self._write_classes[id(unit)] = found
+        return found
+
+    def path_classes(self, unit: Unit) -> frozenset[str]:
+        if unit.path_classes is None:
+            classify = self.settings.classifier.classify
+            unit.path_classes = frozenset(
+                classify(p, unit.cwd, self._workspace(unit, p)) for p in unit.paths if p)
+        return unit.path_classes
+
+    def _workspace(self, unit: Unit, path: str) -> str:
+        """The action's cwd; a file edit without one is assumed to be in the project its path names."""
+        if self.action.cwd or unit.utype == "command":
+            return self.action.cwd
+        return guess_workspace(path)
+
+
+def build(action: Action, settings: Settings) -> Facts:
+    ex = Expander()
+    kind = action.kind
+    line = action.command or " ".join(action.argv)
+    if kind == "shell":
+        ex.script(line, Context(cwd=action.cwd))
+    elif kind == "sql":
+        ex.sql.append((line, Context(cwd=action.cwd), ""))
+    elif kind == "http":
+        from tui.policy.web import parse_request
+
+        ex.units.append(Unit("http", line[:160], http=parse_request(line)))
+    elif kind in ("file_edit", "file_write"):
+        _files(ex, action)
+        line = action.path
+    else:
+        _tool(ex, action)
+    _sql_units(ex)
+    if not ex.units:
+        ex.units.append(Unit("action", (line or action.summary or kind)[:160], name=action.tool))
+    env = infer(action, ex.units, settings)
+    facts = Facts(action, settings, ex.units, kind, line, env.environment, env.note, env.conflict,
+                  parse_error=ex.parse_error, agent_kind=action.agent.kind, agent_id=action.agent.id)
+    facts.suspicious = _suspicious(action)
+    facts.homoglyph_hosts = ", ".join(u.http.host for u in ex.units
+                                      if u.http is not None and _HOMOGLYPH_HOST.search(u.http.host))
+    return facts
+
+
+def _files(ex: Expander, action: Action) -> None:
+    from tui.policy import diffs
+
+    changes = diffs.parse(action.diff) if action.diff else []
+    content = _payload_text(action.payload)
+    paths = [action.path] + [c.path for c in changes if c.path and c.path != action.path]
+    by_path = {c.path: c.diff for c in changes}
+    first = changes[0].diff if changes else None
+    for path in paths:
+        diff = by_path.get(path) or (first if path == action.path else None)
+        if diff is None and content:
+            from tui.policy.units import Diff
+
+            diff = Diff(1, content.count("\n") + 1, 0, content)
+        ex.units.append(Unit("file", path, name=action.kind, writes=(normalise(path, action.cwd),),
+                             paths=(path,), cwd=action.cwd, diff=diff))
+
+
+def _payload_text(payload: Any) -> str:
+    if isinstance(payload, dict):
+        for key in ("content", "new_string", "new_str", "file_text", "text"):
+            if isinstance(payload.get(key), str):
+                return str(payload[key])
+    return ""
+
+
+def _tool(ex: Expander, action: Action) -> None:
+    """MCP tools and other calls: the tool itself, plus SQL, shell or paths found in its payload."""
+    payload = action.payload if isinstance(action.payload, dict) else {}
+    tool = action.tool or action.command.split(" ", 1)[0]
+    paths = tuple(str(v) for k, v in payload.items() if k in _PAYLOAD_PATHS and isinstance(v, str) and v)
+    normal = tuple(normalise(p, action.cwd) for p in paths)
+    writes = bool(_WRITE_VERBS.search(tool))
+    ex.units.append(Unit("tool", (action.command or tool)[:160], name=tool, tool=tool, paths=paths,
+                         cwd=action.cwd, writes=normal if writes else (), reads=() if writes else normal))
+    from tui.policy.sql import looks_like_sql
+
+    for key in ("sql", "query", "statement"):
+        value = payload.get(key)
+        if isinstance(value, str) and looks_like_sql(value):
+            ex.sql.append((value, Context(cwd=action.cwd, nested=True), ""))
+    for key in ("command", "cmd", "script"):
+        if isinstance(payload.get(key), str):
+            ex.script(payload[key], Context(cwd=action.cwd, nested=True))
+
+
+def _sql_units(ex: Expander) -> None:
+    from tui.policy.sql import statements
+
+    for text, ctx, client in ex.sql:
+        for stmt in statements(text, client):
+            ex.units.append(Unit("sql", f"{stmt.statement} {' '.join(stmt.tables[:3])}".strip(), sql=stmt,
+                                 nested=ctx.nested, via=ctx.via))
+
+
+def _strings(value: Any, depth: int = 0) -> list[str]:
+    """Every string inside a JSON payload (keys too), without JSON's escaping of control characters."""
+    if isinstance(value, str):
+        return [value]
+    if depth > 20:
+        return []
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (str(k), *_strings(v, depth + 1))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v, depth + 1)]
+    return []
+
+
+def _suspicious(action: Action) -> tuple[str, ...]:
+    """Trojan-Source and terminal tricks anywhere in what the agent sent (CRLF in files is fine)."""
+    texts = [action.command, *action.argv, action.path, action.summary, action.tool, action.cwd,
+             action.diff.replace("\r\n", "\n")]
+    texts.extend(s.replace("\r\n", "\n") for s in _strings(action.payload))
+    blob = "\n".join(texts)
+    if not _CLEAN.search(blob):
+        return ()
+    from tui.safe_text import suspicious_code_points
+
+    return tuple(suspicious_code_points(blob))

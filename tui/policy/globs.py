@@ -1,0 +1,128 @@
+"""Path globs for rules (gitignore-like) and the path normalisation they match against.
+
+Rules name sensitive files the way people write them (`.env`, `~/.ssh/*`, `.claude/settings*.json`), so a
+pattern without a slash matches a file name anywhere, `~/` and `/` anchor it, and any other pattern matches
+at a directory boundary. `!pattern` excludes (`.env.*` but not `!.env.example`). Every path is normalised
+first (`$HOME` and `/home/USER` become `~`, `..` is resolved against the working directory) so
+`./.claude/../.claude//settings.json` cannot slip past `.claude/settings*.json`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+_HOME_PREFIX = re.compile(r"^(?:\$HOME|\$\{HOME\}|/home/[^/]+|/Users/[^/]+)(?=/|$)")
+
+
+def normalise(path: str, cwd: str = "") -> str:
+    """The absolute (or `~`-anchored) form of `path` as the shell would resolve it from `cwd`."""
+    path = _HOME_PREFIX.sub("~", path.strip())
+    if not path:
+        return path
+    if not path.startswith(("/", "~")) and cwd:
+        path = posixpath.join(_HOME_PREFIX.sub("~", cwd), path)
+    if path == "~" or path.startswith("~/"):
+        rest = posixpath.normpath("/" + path[1:].lstrip("/"))
+        return "~" if rest == "/" else "~" + rest
+    normal = posixpath.normpath(path)
+    return "/" + normal.lstrip("/") if normal.startswith("//") else normal
+
+
+def _component(pattern: str, start: int) -> tuple[str, int]:
+    """Translate one bracket expression starting at `start`; a lone `[` is literal."""
+    end = pattern.find("]", start + 2)
+    if end < 0:
+        return re.escape("["), start + 1
+    body = pattern[start + 1 : end]
+    if body.startswith("!"):
+        body = "^" + body[1:]
+    return "[" + body.replace("\\", "\\\\") + "]", end + 1
+
+
+def translate(pattern: str) -> str:
+    """A glob as an anchored regular expression (`**` crosses directories, `*` does not)."""
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("/**", i) and i + 3 == len(pattern):
+            out.append("(?:/.*)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[":
+            text, i = _component(pattern, i)
+            out.append(text)
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    body = "".join(out)
+    anchored = pattern.startswith(("/", "~"))
+    return ("^" if anchored else "(?:^|/)") + body + "$"  # used with search(): cheap at a boundary
+
+
+def _strip_leading_any(pattern: str) -> str:
+    """`**/x` is `x` at any directory boundary, which is how unanchored patterns match anyway."""
+    while pattern.startswith("**/") and len(pattern) > 3:
+        pattern = pattern[3:]
+    return pattern
+
+
+class _Part:
+    """One side (include or exclude) of a GlobSet, split so most tests are a set lookup or a short match."""
+
+    __slots__ = ("anchored", "name_globs", "names", "suffixes")
+
+    def __init__(self, patterns: list[str]) -> None:
+        plain = [_strip_leading_any(p.removeprefix("./")) for p in patterns]
+        self.names = frozenset(p for p in plain if "/" not in p and not any(c in p for c in "*?["))
+        name_globs = [translate(p)[len("(?:^|/)") :] for p in plain
+                      if "/" not in p and any(c in p for c in "*?[")]
+        anchored = [translate(p) for p in plain if p.startswith(("/", "~"))]
+        suffixes = [translate(p) for p in plain if "/" in p and not p.startswith(("/", "~"))]
+        self.name_globs = re.compile("|".join(name_globs)) if name_globs else None
+        self.anchored = re.compile("|".join(anchored)) if anchored else None
+        self.suffixes = re.compile("|".join(suffixes)) if suffixes else None
+
+    def match(self, path: str) -> bool:
+        base = path.rsplit("/", 1)[-1]
+        if base in self.names or (self.name_globs is not None and self.name_globs.match(base)):
+            return True
+        if self.anchored is not None and self.anchored.match(path):
+            return True
+        return self.suffixes is not None and self.suffixes.search(path) is not None
+
+
+class GlobSet:
+    """Any-of path globs with `!` exclusions."""
+
+    __slots__ = ("_exclude", "_include", "patterns")
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = tuple(patterns)
+        self._include = _Part([p for p in self.patterns if not p.startswith("!")])
+        self._exclude = _Part([p[1:] for p in self.patterns if p.startswith("!")])
+
+    def match(self, path: str) -> bool:
+        """`path` must already be normalised."""
+        return self._include.match(path) and not self._exclude.match(path)
+
+    def any(self, paths: Iterable[str]) -> str | None:
+        """The first path that matches, for the reason text."""
+        for path in paths:
+            if self.match(path):
+                return path
+        return None

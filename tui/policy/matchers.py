@@ -1,0 +1,292 @@
+"""Match blocks compiled into checks: the conditions of a rule, run against one unit.
+
+A block is a mapping of conditions that must all hold; a rule's `match` is one block or a list (any may
+hold) and `unless` cancels it the same way. Each condition is compiled once at load time into a closure,
+cheapest first, so evaluating an action costs a dictionary lookup per command and a few calls per rule.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any
+
+from tui.policy.globs import GlobSet
+from tui.policy.paths import PATH_CLASSES
+from tui.policy.schema import (
+    BOOL_KEYS,
+    MATCH_KEYS,
+    RECOGNISING,
+    Where,
+    as_bool,
+    as_int,
+    as_list,
+    as_regex,
+    check_keys,
+)
+from tui.policy.units import UNIT_TYPES, Unit
+
+if TYPE_CHECKING:
+    from tui.policy.facts import Facts
+
+Check = Callable[[Unit, "Facts"], bool]
+_COST = {"unit": 0, "kind": 0, "command": 0, "sql": 0, "method": 0, "environment": 1}
+_BOOL_ATTRS = {"privileged", "nested", "decoded", "dynamic", "embedded", "obfuscated", "read_only", "known"}
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    utypes: frozenset[str]
+    names: frozenset[str] | None  # exact command names (for the index), None when not indexable
+    name_pattern: re.Pattern[str] | None  # command-name globs, so the index can pre-filter by name
+    checks: tuple[Check, ...]
+    recognises: bool
+    second_pass: bool  # uses `known`/`read_only`, which exist only after the first pass
+    detail: str  # what the reason shows: "text", "unicode", "homoglyph" or "environment"
+    requires: frozenset[str] = frozenset()  # unit features that must be present (see `features`)
+    first_words: frozenset[str] | None = None  # literal first subcommand words, for the index
+
+    def test(self, unit: Unit, facts: Facts) -> bool:
+        if unit.utype not in self.utypes:
+            return False
+        for check in self.checks:  # noqa: SIM110 - measurably cheaper than all() over a generator
+            if not check(unit, facts):
+                return False
+        return True
+
+
+def compile_blocks(value: Any, key: str, container: Any, where: Where) -> tuple[Block, ...]:
+    blocks = value if isinstance(value, list) else [value]
+    if not blocks:
+        raise where.error(f"{key} must not be empty", container, key)
+    return tuple(compile_block(block, f"{key} block", where) for block in blocks)
+
+
+def compile_block(data: Any, what: str, where: Where) -> Block:
+    check_keys(data, MATCH_KEYS, what, where)
+    if not data:
+        raise where.error(f"{what} has no conditions (it would match everything)", data)
+    utypes = set(UNIT_TYPES)
+    for key in data:
+        utypes &= set(MATCH_KEYS[key][1])
+    if not utypes:
+        raise where.error(f"{what} mixes conditions for different things ({', '.join(data)})", data)
+    if "unit" in data:
+        wanted = as_list(data["unit"], "unit", data, where)
+        for name in wanted:
+            if name not in UNIT_TYPES:
+                raise where.error(f"unit must be among {', '.join(UNIT_TYPES)}, got {name!r}", data, "unit")
+        utypes &= set(wanted)
+    names = None
+    name_pattern = None
+    if "command" in data:
+        listed = as_list(data["command"], "command", data, where)
+        globbed = glob_regex(listed)
+        names = frozenset(listed) if globbed is None else None
+        name_pattern = None if globbed is None else re.compile(
+            "|".join(fnmatch.translate(n) for n in listed))
+    ordered = sorted(data, key=lambda k: _COST.get(k, 2))
+    checks = tuple(_check(key, data[key], data, where) for key in ordered if key != "unit")
+    detail = next((d for k, d in (("unicode", "unicode"), ("homoglyph", "homoglyph"),
+                                  ("environment", "environment"), ("env_conflict", "environment"))
+                   if k in data), "text")
+    return Block(frozenset(utypes), names, name_pattern, checks, bool(RECOGNISING & data.keys()),
+                 bool({"known", "read_only"} & data.keys()), detail, _requires(data), _first_words(data))
+
+
+def _first_words(data: Any) -> frozenset[str] | None:
+    """The first subcommand word of every listed sequence, when all are literal (`push`, `reset`, …)."""
+    items = data.get("subcommand")
+    if items is None:
+        return None
+    listed = items if isinstance(items, list) else [items]
+    firsts = [item.split()[0] if item.split() else "" for item in listed]
+    if any(not word or word == "$" or any(c in word for c in "*?[") for word in firsts):
+        return None
+    return frozenset(firsts)
+
+
+#: Conditions that can only hold when the unit has a feature: a cheap set test skips the block early.
+_FEATURE_OF_TRUE = {"privileged": "privileged", "obfuscated": "obfuscated", "dynamic": "dynamic",
+                    "decoded": "decoded", "nested": "nested", "remote": "remote", "unicode": "unicode",
+                    "homoglyph": "homoglyph", "parse_error": "parse_error", "env_conflict": "env_conflict"}
+_FEATURE_OF_KEY = {"writes": "writes", "writes_to": "writes", "reads": "reads", "env_vars": "assignments",
+                   "stdin_from": "stdin", "via": "via", "method": "http", "url": "http", "host": "http",
+                   "environment": "environment", "sql": "sql", "sql_object": "sql", "sql_function": "sql",
+                   "narrowing": "sql", "sql_parsed": "sql", "diff_added": "diff", "diff_removed": "diff",
+                   "diff_files": "diff", "content": "diff", "paths": "paths"}
+
+
+def _requires(data: Any) -> frozenset[str]:
+    found = {_FEATURE_OF_KEY[k] for k in data if k in _FEATURE_OF_KEY}
+    found |= {_FEATURE_OF_TRUE[k] for k, v in data.items() if k in _FEATURE_OF_TRUE and v is True}
+    if "environment" in data and "unknown" in (data["environment"] if isinstance(data["environment"], list)
+                                               else [data["environment"]]):
+        found.discard("environment")
+    return frozenset(found)
+
+
+def features(unit: Unit, facts: Facts) -> frozenset[str]:
+    """The features a unit has, for `Block.requires` (and the joined positionals subcommands match)."""
+    unit.joined = "\x00".join(unit.positionals)
+    found = [name for name, present in (
+        ("privileged", unit.privileged), ("obfuscated", unit.obfuscated), ("dynamic", unit.dynamic),
+        ("decoded", unit.decoded), ("nested", unit.nested), ("remote", unit.remote),
+        ("writes", unit.writes), ("reads", unit.reads), ("assignments", unit.assignments),
+        ("stdin", unit.stdin_from), ("via", unit.via),
+        ("http", unit.http is not None), ("sql", unit.sql is not None), ("diff", unit.diff is not None),
+        ("paths", unit.paths), ("homoglyph", unit.homoglyph or facts.homoglyph_hosts),
+        ("unicode", facts.suspicious), ("parse_error", facts.parse_error),
+        ("env_conflict", facts.env_conflict),
+        ("environment", facts.environment),
+    ) if present]
+    return frozenset(found)
+
+
+def _check(key: str, value: Any, data: Any, where: Where) -> Check:
+    if key in BOOL_KEYS:
+        return _bool_check(key, as_bool(value, key, data, where))
+    if key in ("diff_added", "diff_removed", "diff_files"):
+        limit = as_int(value, key, data, where, low=0, high=10**9)
+        attr = key.removeprefix("diff_")
+        return lambda u, f: u.diff is not None and getattr(u.diff, attr) >= limit
+    if key in ("line", "text", "arg_regex", "url", "content", "payload"):
+        return _regex_check(key, as_regex(value, key, data, where))
+    items = as_list(value, key, data, where)
+    if key in ("reads", "writes"):
+        globs = GlobSet(items)
+        return (lambda u, f: globs.any(u.reads) is not None) if key == "reads" else \
+            (lambda u, f: globs.any(u.writes) is not None)
+    if key in ("paths", "writes_to"):
+        for item in items:
+            if item not in PATH_CLASSES:
+                raise where.error(f"{key} must be among {', '.join(PATH_CLASSES)}, got {item!r}", data, key)
+        wanted = frozenset(items)
+        if key == "writes_to":
+            return lambda u, f: bool(f.write_classes(u) & wanted)
+        return lambda u, f: bool(f.path_classes(u) & wanted)
+    if key in ("flags", "all_flags"):
+        specs = [_flag_spec(item) for item in items]
+        if key == "flags":
+            return lambda u, f: any(_has_flag(u.flags, name, val) for name, val in specs)
+        return lambda u, f: all(_has_flag(u.flags, name, val) for name, val in specs)
+    if key == "subcommand":
+        match = subcommand_regex(items).match
+        return lambda u, f: match(_joined(u)) is not None
+    return _list_check(key, items)
+
+
+def _bool_check(key: str, want: bool) -> Check:
+    if key in _BOOL_ATTRS:
+        return lambda u, f: bool(getattr(u, key)) is want
+    simple: dict[str, Check] = {
+        "remote": lambda u, f: bool(u.remote),
+        "unicode": lambda u, f: bool(f.suspicious),
+        "homoglyph": lambda u, f: bool(u.homoglyph or f.homoglyph_hosts),
+        "parse_error": lambda u, f: f.parse_error,
+        "env_conflict": lambda u, f: f.env_conflict,
+        "narrowing": lambda u, f: u.sql is not None and u.sql.narrowing,
+        "sql_parsed": lambda u, f: u.sql is not None and u.sql.parsed,
+    }
+    test = simple[key]
+    return lambda u, f: test(u, f) is want
+
+
+def _regex_check(key: str, pattern: Any) -> Check:
+    search = pattern.search
+    if key == "line":
+        return lambda u, f: search(f.line) is not None
+    if key == "text":
+        return lambda u, f: search(u.text) is not None
+    if key == "arg_regex":
+        return lambda u, f: any(search(a) for a in u.args)
+    if key == "url":
+        return lambda u, f: u.http is not None and search(u.http.url) is not None
+    if key == "payload":
+        return lambda u, f: search(f.payload_json()) is not None
+    return lambda u, f: u.diff is not None and search(u.diff.added_text) is not None
+
+
+def glob_regex(items: list[str], *, ignore_case: bool = False) -> re.Pattern[str] | None:
+    """One compiled pattern for every glob in `items` (None when none has a wildcard)."""
+    globs = [fnmatch.translate(i) for i in items if any(c in i for c in "*?[")]
+    return re.compile("|".join(globs), re.IGNORECASE if ignore_case else 0) if globs else None
+
+
+def _word(glob: str) -> str:
+    """One word glob as a pattern that cannot cross into the next word (words are NUL-separated)."""
+    out = []
+    for char in glob:
+        out.append({"*": "[^\x00]*", "?": "[^\x00]"}.get(char) or re.escape(char))
+    return "".join(out)
+
+
+def subcommand_regex(items: list[str]) -> re.Pattern[str]:
+    """Word-sequence globs (`"* delete-*"`, `"branch $"`) as one pattern over NUL-joined positionals."""
+    alternatives = []
+    for item in items:
+        words = item.split()
+        exact = bool(words) and words[-1] == "$"
+        body = "\x00".join(_word(w) for w in (words[:-1] if exact else words))
+        alternatives.append(body + ("\\Z" if exact else "(?:\x00|\\Z)"))
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.DOTALL)
+
+
+def _joined(unit: Unit) -> str:
+    return unit.joined
+
+
+def _list_check(key: str, items: list[str]) -> Check:
+    exact = frozenset(items)
+    pattern = glob_regex(items)
+    glob_match = pattern.match if pattern is not None else None
+
+    def hit(value: str) -> bool:
+        return value in exact or (glob_match is not None and glob_match(value) is not None)
+
+    tool_match = (glob_regex(items, ignore_case=True) or re.compile("(?!)")).match
+    table: dict[str, Check] = {
+        "kind": lambda u, f: f.kind in exact,
+        "environment": lambda u, f: (f.environment or "unknown") in exact,
+        "agent": lambda u, f: hit(f.agent_kind) or hit(f.agent_id),
+        "command": lambda u, f: hit(u.name),
+        "args": lambda u, f: any(hit(a) for a in u.positionals),
+        "stdin_from": lambda u, f: any(hit(n) for n in u.stdin_from),
+        "via": lambda u, f: any(hit(n) for n in u.via),
+        "env_vars": lambda u, f: any(hit(k) or hit(f"{k}={v}") for k, v in u.assignments.items()),
+        "sql": lambda u, f: u.sql is not None and hit(u.sql.statement),
+        "sql_object": lambda u, f: u.sql is not None and any(hit(o) for o in u.sql.objects),
+        "sql_function": lambda u, f: u.sql is not None and any(hit(n) for n in u.sql.functions),
+        "method": lambda u, f: u.http is not None and u.http.method in exact,
+        "host": lambda u, f: u.http is not None and _host(u.http.host, items),
+        "tool": lambda u, f: u.tool.lower() in exact or tool_match(u.tool) is not None,
+    }
+    return table[key]
+
+
+def _host(host: str, globs: list[str]) -> bool:
+    bare = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return any(fnmatchcase(host, g) or fnmatchcase(bare, g) for g in globs)
+
+
+def _flag_spec(item: str) -> tuple[str, str | None]:
+    if "=" in item:
+        name, value = item.split("=", 1)
+        return name, value
+    return item, None
+
+
+def _has_flag(flags: dict[str, frozenset[str]], name: str, value: str | None) -> bool:
+    keys = [k for k in flags if fnmatchcase(k, name)] if "*" in name else ([name] if name in flags else [])
+    for key in keys:
+        values = flags[key]
+        if value is None or (value == "" and "" in values):
+            return True
+        if value and any(fnmatchcase(v, value) for v in values):
+            return True
+    return False
+
+

@@ -1,0 +1,326 @@
+"""Bash, parsed with the real grammar (tree-sitter-bash) into the simple commands that will run.
+
+Judging text is how peers get fooled (`FOO=1 rm -rf /`, `r\\m`, `"rm"`, `$'\\x72m'`), so this module hands
+the engine every simple command wherever it sits — in pipelines, lists, subshells, loops, functions,
+command and process substitutions, heredoc pipelines — with its words unquoted the way bash would, the
+variables assigned earlier in the same line substituted, its redirections, the command feeding its stdin,
+any literal stdin (heredoc, here-string) and the directory `cd` left it in. What the words *mean*
+(wrappers, `bash -c`, `xargs`, …) is `commands.py`'s job.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+from tui.policy.words import RawCommand, Script, Word, ansi_c, listing_of, unescape_word
+
+__all__ = ["RawCommand", "Script", "Word", "ansi_c", "parse", "parse_tree"]
+
+_PARSER: Any = None
+_WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|"})
+_PLAIN = re.compile(r"^[A-Za-z0-9_./:=@%+,~^-]+$")
+_STATEMENTS = frozenset({
+    "program", "list", "compound_statement", "subshell", "do_group", "if_statement", "elif_clause",
+    "else_clause", "while_statement", "for_statement", "c_style_for_statement", "case_statement",
+    "case_item", "negated_command", "function_definition", "ERROR", "test_command", "unary_expression",
+    "binary_expression", "parenthesized_expression", "arithmetic_expansion",
+})
+
+
+def _parser() -> Any:
+    """Loaded on first use so importing the policy stays cheap for clients that never parse."""
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter_bash
+        from tree_sitter import Language, Parser
+
+        _PARSER = Parser(Language(tree_sitter_bash.language()))
+    return _PARSER
+
+
+#: A line made only of these characters has no shell syntax at all (no quoting, expansion, operators,
+#: redirection, grouping or comments): bash reads it as whitespace-separated words, and so does this.
+_NO_SYNTAX = re.compile(r"[A-Za-z0-9_./:=@%+,^*?~\- ]+")
+
+
+def parse(source: str) -> Script:
+    """Every simple command in `source`, in execution order (substitutions before their command)."""
+    if _NO_SYNTAX.fullmatch(source):
+        words = source.split()
+        if words and "=" not in words[0]:
+            return Script([RawCommand([Word(w) for w in words], source)], False)
+    return parse_tree(source)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def parse_tree(source: str) -> Script:
+    """`parse` without the no-syntax shortcut: always the tree-sitter grammar.
+
+    The grammar only ever sees ASCII: every other character becomes `x`. Bash's syntax is all ASCII and
+    any other character is an ordinary word character, so the tree is the same, and byte offsets in the
+    ASCII text are character offsets in `source` (where node text is read from). It also keeps agent text
+    away from a tree-sitter-bash crash: `{` followed by some astral code points segfaults its scanner.
+    """
+    ascii_source = source if source.isascii() else _NON_ASCII.sub("x", source)
+    tree = _parser().parse(ascii_source.encode("ascii"))
+    walker = _Walker(source)
+    walker.statement(tree.root_node)
+    return Script(walker.commands, tree.root_node.has_error)
+
+
+class _Walker:
+    """Depth-first over the syntax tree, tracking variables and `cd` the way the line runs."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.commands: list[RawCommand] = []
+        self.variables: dict[str, str] = {}
+        self.cwd = ""
+        self.pending_upstream: RawCommand | None = None  # the stage feeding a loop's `read`
+
+    # --- statements -------------------------------------------------------------------------------
+
+    def statement(self, node: Any) -> list[RawCommand]:
+        """Walk one statement; returns its top-level commands (for pipeline wiring)."""
+        kind = node.type
+        if kind == "command":
+            return [self.command(node)]
+        if kind == "pipeline":
+            return self.pipeline(node.named_children)
+        if kind == "redirected_statement":
+            return self.redirected(node)
+        if kind in ("variable_assignment", "variable_assignments"):
+            bare = RawCommand([], self._text(node), assignments=self.assignment(node), cwd=self.cwd)
+            self.commands.append(bare)  # `HISTFILE=/dev/null` on its own still changes the shell
+            return [bare]
+        if kind in ("declaration_command", "unset_command"):
+            return [self.declaration(node)]
+        if kind in ("command_substitution", "process_substitution"):
+            self.substitution(node)
+            return []
+        if kind == "for_statement":
+            return self.for_loop(node)
+        out: list[RawCommand] = []
+        if kind in _STATEMENTS or node.is_named:
+            for child in node.named_children:
+                out.extend(self.statement(child))
+        return out
+
+    def _text(self, node: Any) -> str:
+        return self.source[node.start_byte : node.end_byte]
+
+    def for_loop(self, node: Any) -> list[RawCommand]:
+        """Walk the body once per literal value (up to 4), so `for d in dist build` is judged as such."""
+        name_node = node.child_by_field_name("variable")
+        values = [self.word(c) for c in node.children_by_field_name("value")]
+        body = node.child_by_field_name("body")
+        name = self._text(name_node) if name_node is not None else ""
+        literal = values and len(values) <= 4 and not any(v.dynamic for v in values)
+        out: list[RawCommand] = []
+        for value in values if literal else [None]:
+            if value is None:
+                self.variables.pop(name, None)
+            else:
+                self.variables[name] = value.text
+            if body is not None:
+                out.extend(self.statement(body))
+        return out
+
+    def pipeline(self, stages: list[Any], upstream: RawCommand | None = None) -> list[RawCommand]:
+        out: list[RawCommand] = []
+        for stage in stages:
+            self.pending_upstream = upstream
+            commands = self.statement(stage)
+            self.pending_upstream = None
+            if commands and upstream is not None and commands[0].upstream is None:
+                commands[0].upstream = upstream
+            if commands:
+                upstream = commands[-1]
+            out.extend(commands)
+        return out
+
+    def redirected(self, node: Any) -> list[RawCommand]:
+        body = node.child_by_field_name("body")
+        commands = self.statement(body) if body is not None else []
+        target = commands[-1] if commands else self._empty(node)
+        if not commands:
+            commands = [target]
+        for child in node.children:
+            if child.type == "file_redirect":
+                self.file_redirect(child, target)
+            elif child.type == "herestring_redirect":
+                target.stdin_text = self.herestring(child)
+            elif child.type == "heredoc_redirect":
+                commands.extend(self.heredoc(child, target))
+        return commands
+
+    def heredoc(self, node: Any, target: RawCommand) -> list[RawCommand]:
+        """tree-sitter nests the rest of the line (`| sh`, `&& rm x`) inside the heredoc node."""
+        out: list[RawCommand] = []
+        for child in node.named_children:
+            kind = child.type
+            if kind == "heredoc_body":
+                target.stdin_text = self._text(child)
+                for sub in child.named_children:
+                    if sub.type == "command_substitution":
+                        self.substitution(sub)
+            elif kind == "file_redirect":
+                self.file_redirect(child, target)
+            elif kind == "pipeline":
+                out.extend(self.pipeline(child.named_children, upstream=target))
+            elif kind not in ("heredoc_start", "heredoc_end", "heredoc_content"):
+                out.extend(self.statement(child))
+        return out
+
+    def assignment(self, node: Any) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for child in node.named_children if node.type == "variable_assignments" else [node]:
+            name = child.child_by_field_name("name")
+            value = child.child_by_field_name("value")
+            word = self.word(value) if value is not None else Word("")
+            key = self._text(name) if name is not None else ""
+            found[key] = word.text
+            if not word.dynamic:
+                self.variables[key] = word.text
+        return found
+
+    def declaration(self, node: Any) -> RawCommand:
+        words: list[Word] = []
+        for child in node.children:
+            if child.type == "variable_assignment":
+                values = self.assignment(child)
+                words.extend(Word(f"{k}={v}") for k, v in values.items())
+            elif child.is_named:
+                words.append(self.word(child))
+            else:
+                words.append(Word(self._text(child)))
+        command = RawCommand(words, self._text(node), cwd=self.cwd, declaration=True)
+        self.commands.append(command)
+        return command
+
+    # --- commands ---------------------------------------------------------------------------------
+
+    def command(self, node: Any) -> RawCommand:
+        command = RawCommand([], self._text(node), cwd=self.cwd)
+        if self.pending_upstream is not None:
+            command.upstream, self.pending_upstream = self.pending_upstream, None
+        mark = len(self.commands)
+        for child in node.children:
+            kind = child.type
+            if kind == "variable_assignment":
+                command.assignments.update(self.assignment(child))
+            elif kind == "command_name":
+                command.words.append(self.word(child.named_children[0] if child.named_children else child))
+            elif kind == "file_redirect":
+                self.file_redirect(child, command)
+            elif kind == "herestring_redirect":
+                command.stdin_text = self.herestring(child)
+            elif child.is_named:
+                command.words.append(self.word(child))
+        command.substitutions = self.commands[mark:]
+        self.commands.append(command)
+        self._track_cd(command)
+        self.bind_read(command)
+        return command
+
+    def bind_read(self, command: RawCommand) -> None:
+        """`find … | while read f` binds `f` to what find lists, so `rm "$f"` is judged by those paths."""
+        if not command.words or command.words[0].text != "read" or command.upstream is None:
+            return
+        names = [w.text for w in command.words[1:] if not w.text.startswith("-")]
+        listed = listing_of(command.upstream)
+        for name in names[:1]:
+            if listed:
+                self.variables[name] = listed
+
+    def _empty(self, node: Any) -> RawCommand:
+        """A redirection with no command (`> file`) still truncates the file."""
+        command = RawCommand([], self._text(node), cwd=self.cwd)
+        self.commands.append(command)
+        return command
+
+    def _track_cd(self, command: RawCommand) -> None:
+        if not command.words or command.words[0].text not in ("cd", "pushd"):
+            return
+        args = [w for w in command.words[1:] if not w.text.startswith("-")]
+        if not args:
+            self.cwd = "~"
+        elif args[0].dynamic:
+            self.cwd = "$UNKNOWN"
+        else:
+            self.cwd = posixpath.join(self.cwd, args[0].text) if self.cwd else args[0].text
+
+    def file_redirect(self, node: Any, command: RawCommand) -> None:
+        op = next((self._text(c) for c in node.children if not c.is_named), "")
+        destination = node.child_by_field_name("destination")
+        target = self.word(destination).text if destination is not None else ""
+        if op in _WRITE_OPS or (op == ">&" and not target.isdigit() and target != "-"):
+            command.redirects.append((">" if op == ">&" else op, target))
+        elif op == "<":
+            command.redirects.append(("<", target))
+
+    def herestring(self, node: Any) -> str:
+        parts = [self.word(c).text for c in node.named_children]
+        return " ".join(parts) + "\n"
+
+    def substitution(self, node: Any) -> list[RawCommand]:
+        saved = self.cwd
+        out: list[RawCommand] = []
+        for child in node.named_children:
+            out.extend(self.statement(child))
+        self.cwd = saved  # a subshell's cd does not leak out
+        return out
+
+    # --- words ------------------------------------------------------------------------------------
+
+    def word(self, node: Any) -> Word:
+        kind = node.type
+        if kind in ("word", "number"):
+            raw = self._text(node)
+            return Word(unescape_word(raw), plain=bool(_PLAIN.match(raw)))
+        if kind == "raw_string":
+            return Word(self._text(node)[1:-1], plain=False)
+        if kind == "ansi_c_string":
+            return Word(ansi_c(self._text(node)[2:-1]), plain=False)
+        if kind in ("string", "translated_string", "concatenation"):
+            return self.compound(node)
+        if kind in ("simple_expansion", "expansion"):
+            return self.expansion(node)
+        if kind == "command_substitution":
+            return self.command_output(node)
+        if kind == "process_substitution":
+            self.substitution(node)
+            return Word("/dev/fd/63", plain=False, dynamic=True)
+        if kind == "string_content":
+            return Word(re.sub(r"\\([\\$`\"\n])", r"\1", self._text(node)), plain=False)
+        return Word(self._text(node), plain=False, dynamic=kind != "arithmetic_expansion")
+
+    def compound(self, node: Any) -> Word:
+        parts: list[str] = []
+        dynamic = False
+        for child in node.named_children:
+            sub = self.word(child)
+            parts.append(sub.text)
+            dynamic = dynamic or sub.dynamic
+        return Word("".join(parts), plain=False, dynamic=dynamic)
+
+    def expansion(self, node: Any) -> Word:
+        names = [c for c in node.named_children if c.type in ("variable_name", "special_variable_name")]
+        name = self._text(names[0]) if names else ""
+        simple = len(node.named_children) == 1
+        if simple and name in self.variables:
+            return Word(self.variables[name], plain=False)
+        return Word(self._text(node), plain=False, dynamic=name not in ("HOME", "PWD"))
+
+    def command_output(self, node: Any) -> Word:
+        from tui.policy.payloads import static_output
+
+        inner = self.substitution(node)
+        text = static_output(inner[-1]) if inner else None
+        if text is None:
+            return Word(self._text(node), plain=False, dynamic=True)
+        return Word(text.rstrip("\n"), plain=False)

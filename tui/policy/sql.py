@@ -1,0 +1,240 @@
+"""SQL statements, parsed with sqlglot: what each does to which objects, and whether a WHERE narrows.
+
+`SELECT 'DROP TABLE users'` is a read; `DELETE FROM t WHERE 1=1 OR id=3` deletes every row. Statements
+sqlglot cannot parse are classified by their first keyword and marked unparsed (never read-only by rule).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import re
+from typing import Any
+
+from tui.policy.units import Sql
+
+_DIALECTS = {"mysql": "mysql", "mariadb": "mysql", "mycli": "mysql", "sqlite3": "sqlite",
+             "duckdb": "duckdb", "clickhouse-client": "clickhouse", "bq": "bigquery", "snowsql": "snowflake",
+             "sqlcmd": "tsql"}
+_META_EXEC = ("\\!", "\\i", "\\ir", "\\o", "\\copy", "\\gexec", "\\w", "\\e", ".shell", ".system", ".read",
+              ".output", ".once", ".import", ".save", ".restore", ".load", ".backup", ".excel")
+_META = ("\\", ".")  # psql backslash commands, sqlite3 dot commands
+_KEYWORD = re.compile(r"[A-Za-z_]+")
+_READY = False
+
+
+def _setup() -> None:
+    global _READY
+    if not _READY:
+        logging.getLogger("sqlglot").setLevel(logging.ERROR)  # it warns on every fallback to Command
+        _READY = True
+
+
+_SQL_START = re.compile(
+    r"(?is)^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|insert|update|delete|drop|truncate|alter|create|grant|"
+    r"revoke|with|merge|copy|explain|show|describe|desc|vacuum|analyze|begin|start|commit|rollback|set|call|do|"
+    r"replace|upsert|pragma|use|values|table|lock|comment|refresh|reindex|cluster|execute|exec|load|attach|"
+    r"detach|kill|shutdown|\\|\.)\b")
+
+
+def looks_like_sql(text: str) -> bool:
+    """Whether a payload string is SQL at all (an MCP `query` may be a search string)."""
+    return bool(_SQL_START.match(text))
+
+
+def statements(text: str, client: str = "") -> list[Sql]:
+    """Every statement in `text` (psql meta-commands included), in order."""
+    _setup()
+    lines = text.splitlines()
+    meta = [line.strip() for line in lines if line.strip().startswith(_META)]
+    body = "\n".join(line for line in lines if not line.strip().startswith(_META))
+    out = [Sql("meta-exec" if m.split()[0] in _META_EXEC else "meta", parsed=False) for m in meta]
+    if body.strip():
+        out.extend(_parse(body, _DIALECTS.get(client, "postgres")))
+    return out
+
+
+#: Token types that can make a statement do more than read: any of them sends it to the full parser.
+_WRITE_TOKENS = frozenset({
+    "DELETE", "UPDATE", "INSERT", "MERGE", "DROP", "TRUNCATE", "ALTER", "CREATE", "GRANT", "REVOKE", "INTO",
+    "COPY", "REPLACE", "EXECUTE", "COMMAND", "SET", "LOCK", "CALL", "UPSERT", "LOAD", "RENAME", "COMMENT",
+})
+
+
+def _quick_reads(body: str, dialect: str) -> list[Sql] | None:
+    """Plain SELECT/WITH reads, classified from sqlglot's tokens alone (the parser is several times slower).
+
+    String literals are tokens of their own, so `SELECT 'DROP TABLE x'` is still a read; anything with a
+    write-capable keyword token (a DELETE inside a CTE, SELECT … INTO) returns None for the full parser.
+    """
+    from sqlglot.errors import TokenError
+
+    try:
+        tokens = _dialect(dialect).tokenize(body)
+    except (TokenError, ValueError):
+        return None
+    out: list[Sql] = []
+    statement: list[Any] = []
+    for token in [*tokens, None]:
+        if token is not None and token.token_type.name != "SEMICOLON":
+            statement.append(token)
+            continue
+        if not statement:
+            continue
+        types = [t.token_type.name for t in statement]
+        if types[0] not in ("SELECT", "WITH") or _WRITE_TOKENS.intersection(types):
+            return None
+        functions = tuple(dict.fromkeys(
+            t.text.lower() for t, nxt in itertools.pairwise(statement)
+            if t.token_type.name == "VAR" and nxt.token_type.name == "L_PAREN"))
+        tables = tuple(dict.fromkeys(
+            t.text for prev, t in itertools.pairwise(statement)
+            if prev.token_type.name in ("FROM", "JOIN") and t.token_type.name == "VAR"))
+        out.append(Sql("select", frozenset(), True, tables[:20], functions[:20]))
+        statement = []
+    return out or None
+
+
+def _parse(body: str, dialect: str) -> list[Sql]:
+    from sqlglot.errors import ParseError, TokenError
+
+    quick = _quick_reads(body, dialect)
+    if quick is not None:
+        return quick
+    for read in dict.fromkeys((dialect, "postgres", "mysql")):
+        try:
+            trees = _dialect(read).parse(body)
+        except (ParseError, TokenError, ValueError):
+            continue
+        return [classify(tree) for tree in trees if tree is not None]
+    return [_fallback(part) for part in body.split(";") if part.strip()]
+
+
+@functools.cache
+def _dialect(name: str) -> Any:
+    """Dialect lookup costs more than parsing a short statement: do it once per dialect."""
+    from sqlglot.dialects.dialect import Dialect
+
+    return Dialect.get_or_raise(name)
+
+
+def _fallback(text: str) -> Sql:
+    words = _KEYWORD.findall(text.lower())
+    first = words[0] if words else "unknown"
+    # an unparsed WHERE cannot be shown to narrow anything: fail closed
+    return Sql(first, objects=frozenset(words[1:2]), narrowing=False, parsed=False)
+
+
+def classify(tree: Any) -> Sql:
+    from sqlglot import exp
+
+    tables = tuple(dict.fromkeys(t.name for t in tree.find_all(exp.Table)))[:20]
+    functions = tuple(dict.fromkeys(f.name.lower() for f in tree.find_all(exp.Anonymous)))[:20]
+    statement, objects, narrowing = _kind(tree)
+    return Sql(statement, frozenset(objects), narrowing, tables, functions)
+
+
+def _kind(tree: Any) -> tuple[str, set[str], bool]:
+    from sqlglot import exp
+
+    if isinstance(tree, exp.Query):
+        dml = tree.find(exp.Delete, exp.Update, exp.Insert, exp.Merge)
+        if dml is not None:  # `WITH d AS (DELETE … RETURNING *) SELECT …` deletes
+            return _kind(dml)
+        return ("create" if tree.args.get("into") else "select"), set(), True
+    if isinstance(tree, (exp.Delete, exp.Update)):
+        where = tree.args.get("where")
+        narrow = (where is not None and _narrows(where.this)) or tree.args.get("limit") is not None
+        return type(tree).__name__.lower(), {"table"}, narrow
+    if isinstance(tree, exp.Drop):
+        return "drop", {str(tree.args.get("kind") or "table").lower()}, True
+    if isinstance(tree, exp.TruncateTable):
+        return "truncate", {"table"}, True
+    if isinstance(tree, exp.Alter):
+        actions = tree.args.get("actions") or []
+        dropping = any("drop" in type(a).__name__.lower() for a in actions)
+        return ("alter-drop" if dropping else "alter"), {str(tree.args.get("kind") or "table").lower()}, True
+    if isinstance(tree, exp.Create):
+        return "create", {str(tree.args.get("kind") or "table").lower()}, True
+    if isinstance(tree, exp.Command):
+        return _command(str(tree.this), str(tree.expression or ""))
+    if isinstance(tree, exp.Copy):
+        text = tree.sql().upper()
+        return "copy", {"program"} if "PROGRAM" in text else set(), True
+    simple = {exp.Insert: "insert", exp.Merge: "merge", exp.Grant: "grant", exp.Revoke: "revoke",
+              exp.Transaction: "transaction", exp.Commit: "transaction", exp.Rollback: "transaction",
+              exp.Set: "set", exp.Use: "use", exp.Show: "show", exp.Describe: "describe",
+              exp.Pragma: "pragma"}
+    for cls, name in simple.items():
+        if isinstance(tree, cls):
+            return name, set(), True
+    return type(tree).__name__.lower(), set(), True
+
+
+def _command(keyword: str, rest: str) -> tuple[str, set[str], bool]:
+    """Statements sqlglot keeps as raw commands (SHOW, EXPLAIN, CREATE USER, VACUUM, DO, …)."""
+    keyword = keyword.lower()
+    words = _KEYWORD.findall(rest.lower())
+    if keyword == "explain":
+        if words[:1] == ["analyze"] and len(words) > 1 and words[1] not in ("select", "with"):
+            inner = statements(rest.split(None, 1)[1]) if len(rest.split(None, 1)) > 1 else []
+            if inner:
+                return inner[0].statement, set(inner[0].objects), inner[0].narrowing
+        return "explain", set(), True
+    if keyword in ("alter", "create", "drop") and words:
+        return (f"{keyword}-drop" if keyword == "alter" and "drop" in words else keyword), {words[0]}, True
+    if keyword == "desc":
+        keyword = "describe"
+    return keyword, set(words[:1]), True
+
+
+_CREATED = re.compile(
+    r"(?i)^(created|inserted|added|registered|signed_?up|first_seen)(_?(at|on|date|time|ts))?$")
+_NOW = re.compile(
+    r"(?i)^(now\(\)|current_timestamp(\(\))?|current_date|localtimestamp|sysdate(\(\))?|getdate\(\))$")
+
+
+def _before_now(node: Any) -> bool:
+    """`created_at < now()` is every row: creation times are always in the past."""
+    from sqlglot import exp
+
+    column, bound = node.left, node.right
+    if isinstance(node, (exp.GT, exp.GTE)):
+        column, bound = bound, column
+    if not isinstance(column, exp.Column):
+        return False
+    return bool(_CREATED.match(column.name)) and bool(_NOW.match(bound.sql()))
+
+
+def _narrows(cond: Any) -> bool:
+    """A WHERE narrows when it mentions a column and is not always true (`1=1`, `x=x`, `… OR true`)."""
+    from sqlglot import exp
+
+    return cond.find(exp.Column) is not None and not _always_true(cond)
+
+
+def _always_true(node: Any) -> bool:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Paren):
+        return _always_true(node.this)
+    if isinstance(node, exp.Boolean):
+        return bool(node.this)
+    if isinstance(node, exp.Or):
+        return _always_true(node.left) or _always_true(node.right)
+    if isinstance(node, exp.And):
+        return _always_true(node.left) and _always_true(node.right)
+    if isinstance(node, exp.Not):
+        inner = node.this
+        return (isinstance(inner, exp.Boolean) and not inner.this) or isinstance(inner, exp.Null)
+    if isinstance(node, (exp.EQ, exp.GTE, exp.LTE, exp.NullSafeEQ)) and node.left.sql() == node.right.sql():
+        return True
+    if isinstance(node, (exp.LT, exp.LTE, exp.GT, exp.GTE)):
+        return _before_now(node)
+    if isinstance(node, exp.Like):
+        pattern = node.expression
+        return isinstance(pattern, exp.Literal) and str(pattern.this).strip("%") == ""
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
+        return False
+    return node.find(exp.Column) is None
