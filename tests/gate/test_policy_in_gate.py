@@ -47,8 +47,8 @@ def test_policy_hot_reload_through_the_gate(tmp_path: Path) -> None:
         with gate.client() as agent:  # the last good policy still holds everything
             assert agent.submit(shell_action("ls -la"))["status"] == "pending"
         text = (Path(__file__).parents[1] / "data" / "rules-hold" / "hold.yaml").read_text()
-        fixed = wait_for_event(gate, "policy", lambda: policy.write_text(text.replace("score: 40", "score: 0")
-                                                                          .replace("level: medium", "level: low")))
+        relaxed = text.replace("score: 40", "score: 0").replace("level: medium", "level: low")
+        fixed = wait_for_event(gate, "policy", lambda: policy.write_text(relaxed))
         assert fixed["ok"] is True and fixed["changed"] == ["test-everything-medium"]
         with gate.client() as agent:
             assert agent.submit(shell_action("ls -l"))["status"] == "allowed"
