@@ -53,6 +53,7 @@ def start_gate(tmp: Path) -> tuple[subprocess.Popen[str], int, Path, dict[str, s
         "INTERLOCK_DB": f"sqlite:///{tmp / 'db'}",
         "INTERLOCK_CONFIG_DIR": str(config),
         "XDG_STATE_HOME": str(tmp / "state"),
+        "INTERLOCK_KEYRING_FILE": str(tmp / "keyring.cfg"),
     }
     gate = subprocess.Popen(
         [sys.executable, "-m", "tui.cli", "serve", "--ssh", "127.0.0.1:0"],

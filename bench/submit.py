@@ -34,7 +34,8 @@ ACTION = {"kind": "shell", "command": "git status", "agent": {"id": "bench", "ki
 
 def start_gate(workdir: Path) -> tuple[subprocess.Popen[str], Path]:
     sock = workdir / "s.sock"
-    env = {**os.environ, "INTERLOCK_SOCKET": str(sock), "INTERLOCK_DB": f"sqlite:///{workdir / 'db.sqlite'}"}
+    env = {**os.environ, "INTERLOCK_SOCKET": str(sock), "INTERLOCK_DB": f"sqlite:///{workdir / 'db.sqlite'}",
+           "INTERLOCK_CONFIG_DIR": str(workdir / "config"), "INTERLOCK_KEYRING_FILE": str(workdir / "keyring.cfg")}
     gate = subprocess.Popen(
         [sys.executable, "-m", "tui.cli", "serve"], env=env, stderr=subprocess.PIPE, text=True
     )
