@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the `tui` package, not bench/tui.py beside this script
 VENV_BIN = Path(sys.executable).parent
 TARGET = 3.0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sys
 import time
 
@@ -115,7 +114,7 @@ def agent(kind: str, session: str) -> dict[str, str]:
     return {
         "id": os.environ.get("INTERLOCK_AGENT_ID") or f"{kind}@{user}",
         "kind": kind,
-        "host": socket.gethostname(),
+        "host": os.uname().nodename,  # = gethostname(), without importing socket.py
         "user": user,
         "session": session,
     }

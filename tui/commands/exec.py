@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -52,7 +51,7 @@ def build_action(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
         "agent": {
             "id": args.agent or f"exec@{user}",
             "kind": "exec",
-            "host": socket.gethostname(),
+            "host": os.uname().nodename,
             "user": user,
             "session": str(os.getppid()),
         },

@@ -6,9 +6,9 @@ from the gate raises GateUnreachable (exit 3) so callers fail closed: nothing ru
 
 from __future__ import annotations
 
+import _socket  # the C module: socket.py adds selectors, array and enum conversions, ~5 ms per hook call
 import json
 import os
-import socket
 
 from tui.gate import protocol as p
 
@@ -38,7 +38,7 @@ class GateClient:
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = CONNECT_TIMEOUT_S) -> None:
         self.path = path
         self.timeout = timeout
-        self._sock: socket.socket | None = None
+        self._sock: _socket.socket | None = None
         self._buffer = b""
         self._tag = 0
 
@@ -58,9 +58,9 @@ class GateClient:
             f"interlock gate unreachable at {self.path} ({why}); start it with `interlock serve`"
         )
 
-    def _connect(self) -> socket.socket:
+    def _connect(self) -> _socket.socket:
         if self._sock is None:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
             sock.settimeout(self.timeout)
             try:
                 sock.connect(str(self.path))
@@ -96,7 +96,7 @@ class GateClient:
             raise GateError(reply)
         return reply
 
-    def _read_frame(self, sock: socket.socket) -> dict[str, Any]:
+    def _read_frame(self, sock: _socket.socket) -> dict[str, Any]:
         while b"\n" not in self._buffer:
             chunk = sock.recv(65536)
             if not chunk:
