@@ -164,3 +164,14 @@ def test_hung_gate_is_treated_as_unreachable_within_a_second(tmp_path: Path) -> 
         assert time.monotonic() - started < 1.5
     finally:
         listener.close()
+
+
+def test_show_says_what_the_review_still_needs(gate: GateProcess) -> None:
+    with gate.client() as agent:
+        action = agent.submit(shell_action("terraform destroy"))
+    text = gate.cli("show", action["id"]).stdout
+    assert "review   1 approval(s), role approver; so far: 0 of 1 approvals, needs approver" in text
+    gate.cli("approve", action["id"], "--reason", "planned")
+    text = gate.cli("show", action["id"]).stdout
+    assert "review   1 approval(s), role approver\n" in text
+    assert "  approve by " in text and "planned" in text

@@ -68,6 +68,11 @@ def _details(action: dict[str, Any]) -> str:
         f"command  {action['command']}" if action["command"] else f"path     {action['path']}",
         f"risk     {risk['score']} {risk['level']}{'  read-only' if risk['read_only'] else ''}",
         *(f"  {r['rule']}: {r['text']} (+{r['contribution']})" for r in risk["reasons"]),
+        f"review   {_review(action)}",
+        *(
+            f"  {d['verdict']} by {d['by']} ({d['role']}, {d['channel']}): {d['reason']}"
+            for d in action["decisions"]
+        ),
         f"hash     {action['content_hash']}",
         f"expires  {action['expires_at'] or '-'}",
     ]
@@ -75,6 +80,19 @@ def _details(action: dict[str, Any]) -> str:
     if action["diff"]:
         out += visible(action["diff"], keep_newlines=True).rstrip("\n") + "\n"
     return out
+
+
+def _review(action: dict[str, Any]) -> str:
+    """The requirement, and what is still missing while pending ("1 of 2 approvals, needs senior")."""
+    from tui.gate.review import missing
+    from tui.model import Action
+
+    need = action["requirement"]
+    text = f"{need['approvals']} approval(s), role {need['role']}"
+    text += ", written reason" if need["reason_required"] else ""
+    text += f", {need['min_review_s']:g} s on the diff" if need["min_review_s"] else ""
+    still = missing(Action.from_json(action)) if action["status"] == "pending" else ""
+    return f"{text}; so far: {still}" if still else text
 
 
 def _decide(args: argparse.Namespace) -> int:
