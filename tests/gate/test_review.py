@@ -108,3 +108,15 @@ async def test_any_qualified_reject_rejects_and_needs_a_reason(tmp_path: Path) -
         world.gate.decide(action.id, "reject", who("alice"))
     rejected = world.gate.decide(action.id, "reject", who("alice"), reason="not in a freeze")
     assert rejected.status == "rejected" and rejected.decisions[-1].reason == "not in a freeze"
+
+
+async def test_single_user_mode_can_approve_a_critical_alone_with_reason_and_time(tmp_path: Path) -> None:
+    world = make_world(tmp_path, multi_user=False)
+    me = world.gate.approvers.for_local_user("root")
+    assert me is not None
+    action = world.submit("terraform destroy risk=critical", user="root")
+    with pytest.raises(RefusedDecision, match="needs a written reason"):
+        world.gate.decide(action.id, "approve", me)
+    world.gate.view(action.id, me)
+    world.clock.advance(31)
+    assert world.gate.decide(action.id, "approve", me, reason="planned teardown").status == "approved"

@@ -4,7 +4,8 @@ Rules, from DESIGN.md: any qualified reject rejects (with a reason, sent to the 
 approved once `requirement.approvals` distinct people approved and at least one of them holds
 `requirement.role`; a reason when the requirement asks for one; each approver must have had the action
 open for `min_review_s`; nobody approves an action their own OS user's agent submitted.
-Every refusal says exactly what is missing.
+Every refusal says exactly what is missing. In single-user mode (no approvers file) the quorum is one:
+there is only one person; the reason, review time and role still apply.
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ def check(action: Action, verdict: str, who: Identity, reason: str, ctx: ReviewC
         return "rejected"
     _check_approval(action, who, reason, ctx)
     approvals = 1 + sum(1 for d in action.decisions if d.verdict == "approve")
-    return "approved" if approvals >= action.requirement.approvals else None  # role: checked above
+    return "approved" if approvals >= quorum(action, ctx) else None  # role: checked above
+
+
+def quorum(action: Action, ctx: ReviewContext) -> int:
+    """Distinct approvers needed. Single-user mode has exactly one person, so a quorum above one would
+    make critical actions impossible to approve: it is one, and every screen says single-user mode."""
+    return 1 if ctx.single_user else action.requirement.approvals
 
 
 def _check_approval(action: Action, who: Identity, reason: str, ctx: ReviewContext) -> None:
@@ -63,7 +70,7 @@ def _check_approval(action: Action, who: Identity, reason: str, ctx: ReviewConte
             )
     approvers = {d.by for d in action.decisions if d.verdict == "approve"} | {who.name}
     roles = {d.role for d in action.decisions if d.verdict == "approve"} | {who.role}
-    if len(approvers) >= need.approvals and not any(ROLE_RANK[r] >= ROLE_RANK[need.role] for r in roles):
+    if len(approvers) >= quorum(action, ctx) and not any(ROLE_RANK[r] >= ROLE_RANK[need.role] for r in roles):
         raise RefusedDecision(
             f"a {action.risk.level} action needs a {need.role} among its approvers; {who.name} is {who.role}"
         )

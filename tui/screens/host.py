@@ -1,0 +1,26 @@
+"""What screens need from the app: the gate source, the clock, and the live signals.
+
+Screens ask for these through `host(self)` rather than importing the App class, so the App stays wiring
+and any app that provides the same four attributes (tests, the bench) can host the screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, cast
+
+from textual.dom import DOMNode
+from textual.signal import Signal
+
+from tui.live import Changed, Link, Snapshot, Source
+
+
+class Host(Protocol):
+    source: Source
+    clock: Callable[[], float]
+    actions_changed: Signal[Snapshot | Changed]
+    link_changed: Signal[Link]
+
+
+def host(node: DOMNode) -> Host:
+    return cast(Host, node.app)

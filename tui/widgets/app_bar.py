@@ -1,0 +1,70 @@
+"""AppBar: the top line of every screen: where you are, who you are, and whether the gate is there."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui.live import Link
+from tui.ui_text import ui_content
+
+SCREENS = (
+    ("1", "queue", "Queue"),
+    ("2", "history", "History"),
+    ("3", "agents", "Agents"),
+    ("4", "policy", "Policy"),
+)
+
+
+class AppBar(Widget):
+    """Screen tabs on the left; identity and the gate connection on the right."""
+
+    DEFAULT_CSS = """
+    AppBar {
+        height: 1;
+        background: $panel;
+        color: $text;
+        &.-down { background: $error 60%; }
+    }
+    """
+
+    link: reactive[Link | None] = reactive(None)
+    """The connection to the gate."""
+
+    def __init__(self, active: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.active = active
+
+    def watch_link(self, link: Link | None) -> None:
+        self.set_class(link is not None and not link.up, "-down")
+
+    def render(self) -> Content:
+        parts: list[str | Content | tuple[str, str]] = [(" INTERLOCK ", "bold $accent"), " "]
+        for key, name, label in SCREENS:
+            style = "bold reverse" if name == self.active else "$text-muted"
+            parts += [
+                (f"{key}", "bold $accent" if name != self.active else "bold"),
+                (f" {label} ", style),
+                " ",
+            ]
+        left = ui_content(*parts)
+        right = self._status()
+        gap = max(1, self.size.width - left.cell_length - right.cell_length)
+        return Content.assemble(left, " " * gap, right)
+
+    def _status(self) -> Content:
+        link = self.link
+        if link is None:
+            return ui_content(("connecting… ", "$text-muted"))
+        if not link.up:
+            return ui_content(("● disconnected ", "bold"))
+        you = f"{link.you} · " if link.you else ""
+        single = (" SINGLE-USER MODE: you approve your own agents ", "bold black on $warning")
+        return ui_content(
+            single if link.single_user else "",
+            " ",
+            ("● ", "bold $success"),
+            you,
+            f"{link.watching} watching ",
+        )
