@@ -99,6 +99,8 @@ class Source(Protocol):
 
     async def show(self, action_id: str) -> Action: ...
 
+    async def control(self, op: str, **fields: Any) -> dict[str, Any]: ...
+
     async def list(
         self, *, status: str | None, limit: int, before: str | None = None
     ) -> builtins.list[Action]: ...
@@ -183,6 +185,10 @@ class LiveClient:
             "decide", id=action.id, verdict=verdict, reason=reason, content_hash=action.content_hash
         )
         return Action.from_json(reply["action"])
+
+    async def control(self, op: str, **fields: Any) -> dict[str, Any]:
+        """Autonomy, halt, incident: the gate checks this approver's role and answers or refuses."""
+        return await self.request(op, **fields)
 
     async def show(self, action_id: str) -> Action:
         """Fetch one action; the gate notes that this approver opened it (minimum review time)."""

@@ -10,6 +10,7 @@ import asyncio
 import builtins
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
+from typing import Any
 
 from tui.gate import protocol as p
 from tui.live import Changed, Event, GateRefused, Link, LinkChanged, Snapshot, batches
@@ -62,6 +63,9 @@ class MemorySource:
         )
         self.push([done])
         return done
+
+    async def control(self, op: str, **fields: Any) -> dict[str, Any]:
+        raise GateRefused(p.UNKNOWN_OP, f"{op} needs a gate; this view has none")
 
     async def show(self, action_id: str) -> Action:
         for action in (*self._pending.values(), *self._history):

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input
 
 from tui.live import Changed, Link, Snapshot
 from tui.model import Action
+from tui.screens.controls import AgentControls
 from tui.screens.decisions import Decider
 from tui.screens.detail import DetailScreen
 from tui.screens.host import host
@@ -40,6 +41,9 @@ class QueueScreen(Screen[None]):
         Binding("space", "mark", "Mark", id="queue.mark"),
         Binding("M", "mark_all", "Mark shown", show=False, id="queue.mark-all"),
         Binding("slash", "filter", "Filter", id="queue.filter"),
+        Binding("t", "throttle", "Throttle agent", id="queue.throttle"),
+        Binding("h", "halt", "Halt agent", id="queue.halt"),
+        Binding("I", "incident", "Incident", id="queue.incident"),
         Binding("escape", "unmark", "Unmark all", show=False, id="queue.unmark"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # noqa: RUF012  (Textual's own declaration)
@@ -60,6 +64,7 @@ class QueueScreen(Screen[None]):
         self.tally = QueueTally()
         self.columns = QueueColumns()
         self.decider = Decider(self)
+        self.controls = AgentControls(self)
         self._detail_due = False
         self._loaded = 0
 
@@ -162,6 +167,17 @@ class QueueScreen(Screen[None]):
             self.decider.bulk(marked, "reject")
         elif (action := self._target()) is not None:
             self.decider.reject(action)
+
+    def action_throttle(self) -> None:
+        if (action := self.actions_list.selected) is not None:
+            self.controls.throttle(action.agent.id)
+
+    def action_halt(self) -> None:
+        if (action := self.actions_list.selected) is not None:
+            self.controls.halt(action.agent.id)
+
+    def action_incident(self) -> None:
+        self.controls.incident()
 
     def action_mark(self) -> None:
         action = self.actions_list.selected
