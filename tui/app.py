@@ -22,6 +22,7 @@ from tui.screens.agents import AgentsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.policy import PolicyScreen
+from tui.screens.pulse import PulseScreen
 from tui.screens.queue import QueueScreen
 from tui.ui_text import ui_plain
 from tui.widgets.alerts import AlertPolicy
@@ -38,6 +39,7 @@ class InterlockApp(App[None]):
         Binding("2", "switch_mode('history')", "History", show=False, id="app.history"),
         Binding("3", "switch_mode('agents')", "Agents", show=False, id="app.agents"),
         Binding("4", "switch_mode('policy')", "Policy", show=False, id="app.policy"),
+        Binding("5", "switch_mode('pulse')", "Pulse", show=False, id="app.pulse"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -46,6 +48,7 @@ class InterlockApp(App[None]):
         "history": HistoryScreen,
         "agents": AgentsScreen,
         "policy": PolicyScreen,
+        "pulse": PulseScreen,
     }
 
     def __init__(self, source: Source, *, clock: Callable[[], float] = time.time) -> None:
@@ -56,6 +59,7 @@ class InterlockApp(App[None]):
         self.link_changed: Signal[Link] = Signal(self, "link-changed")
         self.alerts = AlertPolicy()
         self._alert_timer = False
+        self._lagging = False
 
     def on_mount(self) -> None:
         self.switch_mode("queue")
@@ -65,6 +69,7 @@ class InterlockApp(App[None]):
         async for batch in self.source.events():
             for event in batch:
                 if isinstance(event, LinkChanged):
+                    self._lag_alert(event.link)
                     self.link_changed.publish(event.link)
                 else:
                     self.actions_changed.publish(event)
@@ -86,6 +91,19 @@ class InterlockApp(App[None]):
             markup=False,
             timeout=8,
         )
+
+    def _lag_alert(self, link: Link) -> None:
+        """Bell and toast once when held arrivals start outpacing decisions (the governance-lag alert)."""
+        if link.lagging and not self._lagging:
+            self.bell()
+            self.notify(
+                ui_plain(link.pulse),
+                title="Governance lag: held actions arrive faster than decisions",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        self._lagging = link.lagging
 
     def _alert_later(self) -> None:
         self._alert_timer = False

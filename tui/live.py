@@ -41,6 +41,8 @@ class Link:
     single_user: bool = False
     policy: str | None = None  # the loaded policy's hash; '' none loaded; None: the gate does not say
     policy_error: str = ""
+    pulse: str = ""  # the audit pulse gauge: held arrivals vs decisions per minute, oldest wait, lag
+    lagging: bool = False  # held arrivals have outpaced decisions for a sustained window
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +231,7 @@ class LiveClient:
             actions = await self._all_pending()
             self._pending = {action.id: action for action in actions}
             self.snapshots += 1
-            self._set_link(self._link_from(status))
+            self._set_link(await self._with_pulse(self._link_from(status)))
             self._out.put_nowait(Snapshot(actions, self.snapshots))
             held, self._held = self._held, None
             if held:
@@ -246,7 +248,7 @@ class LiveClient:
         while not listener.done():
             done, _ = await asyncio.wait({listener}, timeout=STATUS_EVERY_S)
             if not done:
-                self._set_link(self._link_from(await self.request("status")))
+                self._set_link(await self._with_pulse(self._link_from(await self.request("status"))))
         listener.result()
 
     async def _all_pending(self) -> builtins.list[Action]:
@@ -290,6 +292,15 @@ class LiveClient:
             else:
                 self._pending.pop(action.id, None)
         self._out.put_nowait(Changed(actions))
+
+    async def _with_pulse(self, link: Link) -> Link:
+        """Add the governance pulse; a gate without an audit log (or too old to know the op) has none."""
+        try:
+            reply = await self.request("pulse")
+        except GateRefused:
+            return link
+        pulse = reply.get("pulse") or {}
+        return replace(link, pulse=str(reply.get("gauge", "")), lagging=bool(pulse.get("lagging", False)))
 
     def _link_from(self, status: dict[str, Any]) -> Link:
         gate, you = status.get("gate") or {}, status.get("you") or {}

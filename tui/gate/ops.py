@@ -189,7 +189,7 @@ async def op_pulse(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
     conn.identity("observer")
     now, meter = conn.gate.clock(), getattr(conn.gate.audit, "meter", None)
     pulse = meter.snapshot(now) if meter is not None else pulse_from_store(conn.gate.store, now=now)
-    return {"pulse": pulse.to_json()}
+    return {"pulse": pulse.to_json(), "gauge": pulse.gauge()}
 
 
 async def op_report(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +216,7 @@ async def op_report(conn: Connection, message: dict[str, Any]) -> dict[str, Any]
                 rule_ids=rule_ids,
                 thresholds=metrics.Thresholds(bucket_s=render.bucket_for(since_s)),
             )
-            return render.to_json(report)
+            return {**render.to_json(report), "text": render.to_text(report)}
         finally:
             if store is not None:
                 store.close()

@@ -14,6 +14,7 @@ SCREENS = (
     ("2", "history", "History"),
     ("3", "agents", "Agents"),
     ("4", "policy", "Policy"),
+    ("5", "pulse", "Pulse"),
 )
 
 
@@ -61,7 +62,11 @@ class AppBar(Widget):
             return ui_content(("● disconnected ", "bold"))
         you = f"{link.you} · " if link.you else ""
         single = (" SINGLE-USER MODE: you approve your own agents ", "bold black on $warning")
+        wide = self.size.width >= 150 and link.pulse
+        lag = (" GOVERNANCE LAG ", "bold white on $error") if link.lagging else ""
         return ui_content(
+            (f"{link.pulse}  ", "$text-muted") if wide else "",
+            lag,
             single if link.single_user else "",
             " ",
             ("● ", "bold $success"),
