@@ -42,6 +42,7 @@ async def test_halt_and_incident_from_the_queue(live_gate: LiveGate) -> None:
         await pilot.press("I")
         await wait_until(pilot, lambda: isinstance(app.screen, ReasonDialog), what="the incident dialog")
         await pilot.press(*"db outage", "enter")
-        await wait_until(pilot, lambda: any("incident mode started" in t for t in toasts(app)), what="incident")
+        started = lambda: any("incident mode started" in t for t in toasts(app))  # noqa: E731
+        await wait_until(pilot, started, what="incident mode confirmed")
     assert live_gate.gate.autonomy.incident is not None
     assert (await live_gate.submit("ls", agent="anyone"))["status"] == "denied"
