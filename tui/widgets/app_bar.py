@@ -50,11 +50,13 @@ class AppBar(Widget):
                 " ",
             ]
         left = ui_content(*parts)
-        right = self._status()
+        right = self._status(pulse=True)
+        if left.cell_length + right.cell_length >= self.size.width:
+            right = self._status(pulse=False)  # the gauge gives way: the mode label must always show
         gap = max(1, self.size.width - left.cell_length - right.cell_length)
         return Content.assemble(left, " " * gap, right)
 
-    def _status(self) -> Content:
+    def _status(self, *, pulse: bool) -> Content:
         link = self.link
         if link is None:
             return ui_content(("connecting… ", "$text-muted"))
@@ -62,7 +64,7 @@ class AppBar(Widget):
             return ui_content(("● disconnected ", "bold"))
         you = f"{link.you} · " if link.you else ""
         single = (" SINGLE-USER MODE: you approve your own agents ", "bold black on $warning")
-        wide = self.size.width >= 150 and link.pulse
+        wide = pulse and link.pulse
         lag = (" GOVERNANCE LAG ", "bold white on $error") if link.lagging else ""
         return ui_content(
             (f"{link.pulse}  ", "$text-muted") if wide else "",
