@@ -43,6 +43,7 @@ class Link:
     policy_error: str = ""
     pulse: str = ""  # the audit pulse gauge: held arrivals vs decisions per minute, oldest wait, lag
     lagging: bool = False  # held arrivals have outpaced decisions for a sustained window
+    autonomy: dict[str, Any] | None = None  # the gate's autonomy snapshot: default, grants, incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,7 @@ class LiveClient:
 
     def __init__(self, path: str | Path, *, backoff: tuple[float, ...] = BACKOFF_S) -> None:
         self.path = Path(path)
+        self._refreshes: set[asyncio.Task[None]] = set()
         self.backoff = backoff
         self.link = Link(up=False, socket=str(path), detail="connecting")
         self._pending: dict[str, Action] = {}
@@ -268,6 +270,8 @@ class LiveClient:
                 if "event" in message:
                     if message.get("event") == "action":
                         self._arrived(Action.from_json(message["action"]))
+                    elif message.get("event") in ("autonomy", "incident", "breaker"):
+                        self._refresh_soon()  # levels changed: show them without waiting for the poll
                     continue
                 future = self._futures.get(message.get("re", -1))
                 if future is not None and not future.done():
@@ -278,6 +282,15 @@ class LiveClient:
             for future in self._futures.values():
                 if not future.done():
                     future.set_exception(ConnectionError("connection lost"))
+
+    def _refresh_soon(self) -> None:
+        async def refresh() -> None:
+            with contextlib.suppress(GateRefused, GateUnavailable, Unconfirmed):
+                self._set_link(await self._with_pulse(self._link_from(await self.request("status"))))
+
+        task = asyncio.get_running_loop().create_task(refresh())
+        self._refreshes.add(task)
+        task.add_done_callback(self._refreshes.discard)
 
     def _arrived(self, action: Action) -> None:
         """Apply at once, or hold until the snapshot being read is out (then apply in order)."""
@@ -313,6 +326,7 @@ class LiveClient:
             single_user=bool(gate.get("single_user", False)),
             policy=None if policy is None else str(policy.get("hash", "")),
             policy_error="" if policy is None else str(policy.get("error", "")),
+            autonomy=gate.get("autonomy") if isinstance(gate.get("autonomy"), dict) else None,
         )
 
     def _set_link(self, link: Link) -> None:

@@ -21,6 +21,9 @@ async def test_throttle_changes_the_agents_next_verdict(live_gate: LiveGate) -> 
         await pilot.press(*"runaway loop", "enter")
         await wait_until(pilot, lambda: any("bot set to halt" in t for t in toasts(app)), what="confirmation")
         await wait_until(pilot, lambda: rows(app) == [], what="the halted agent's queue to be rejected")
+        await pilot.press("3")  # the agents roster shows the new level, who set it and the time box
+        await wait_until(pilot, lambda: "halt (" in _roster(app), what="the roster to show the halt")
+        assert "bot" in _roster(app) and "left" in _roster(app)
     grant = live_gate.gate.autonomy.grants["bot"]
     assert (grant.level, grant.reason, grant.until is not None) == ("halt", "runaway loop", True)
     after = await live_gate.submit("make migrate again", agent="bot")
@@ -46,3 +49,13 @@ async def test_halt_and_incident_from_the_queue(live_gate: LiveGate) -> None:
         await wait_until(pilot, started, what="incident mode confirmed")
     assert live_gate.gate.autonomy.incident is not None
     assert (await live_gate.submit("ls", agent="anyone"))["status"] == "denied"
+
+
+def _roster(app) -> str:
+    from textual.widgets import DataTable
+
+    try:
+        table = app.screen.query_one(DataTable)
+    except Exception:
+        return ""
+    return "\n".join(" ".join(str(cell) for cell in table.get_row_at(n)) for n in range(table.row_count))

@@ -1,12 +1,15 @@
-"""AgentsScreen: every agent seen, busiest queue first: what it is waiting on, how fast it acts, and how
-its actions ended. Autonomy levels, throttles and breakers join this table when the gate reports them."""
+"""AgentsScreen: every agent seen, busiest queue first: its live autonomy (who set it, a breaker, the time
+left on a time box, incident mode), what it is waiting on, how fast it acts, and how its actions ended."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.text import Text
 
 from tui.model import Action
 from tui.screens.recent import RecentScreen
+from tui.statuses import AUTONOMY_LEVELS
 from tui.ui_text import ui_rich
 from tui.widgets.cells import LEVEL_RANK, duration
 from tui.widgets.roster import Roster
@@ -19,6 +22,7 @@ class AgentsScreen(RecentScreen):
     NOTE = "Agents seen in the pending queue, the latest 1,000 actions and everything since."
     COLUMNS = (
         "AGENT",
+        "AUTONOMY",
         "KIND",
         "WHERE",
         "PENDING",
@@ -39,6 +43,7 @@ class AgentsScreen(RecentScreen):
 
     def table_rows(self, now: float) -> list[tuple[Text, ...]]:
         agents = sorted(self.roster.agents.values(), key=lambda r: (-len(r.pending), -r.last_at, r.agent_id))
+        state = self.link.autonomy if self.link is not None else None
         rows: list[tuple[Text, ...]] = []
         for agent in agents:
             levels = [level for level, n in agent.pending_levels.items() if n > 0]
@@ -48,6 +53,7 @@ class AgentsScreen(RecentScreen):
             rows.append(
                 (
                     ui_rich(agent.agent_id, "bold"),
+                    autonomy_cell(state, agent.agent_id, now),
                     ui_rich(agent.kind),
                     ui_rich(agent.where),
                     Text(str(len(agent.pending)), justify="right"),
@@ -60,3 +66,21 @@ class AgentsScreen(RecentScreen):
                 )
             )
         return rows
+
+
+def autonomy_cell(state: dict[str, Any] | None, agent: str, now: float) -> Text:
+    """`trusted (bob, 12m left)`, `observe (BREAKER)`, `halt (INCIDENT)`; `?` when the gate has not said."""
+    if state is None:
+        return Text("?", style="dim")
+    grant = state["grants"].get(agent)
+    level = grant["level"] if grant else state["default"]
+    notes = []
+    if grant:
+        notes.append("BREAKER" if grant.get("source") == "breaker" else str(grant.get("by", "")))
+        if grant.get("until"):
+            notes.append(f"{duration(max(0.0, grant['until'] - now))} left")
+    incident = state.get("incident")
+    if incident and AUTONOMY_LEVELS.index(incident["level"]) < AUTONOMY_LEVELS.index(level):
+        level, notes = incident["level"], ["INCIDENT"]
+    style = "bold red" if level == "halt" or "BREAKER" in notes else ""
+    return ui_rich(f"{level}{' (' + ', '.join(notes) + ')' if notes else ''}", style)
