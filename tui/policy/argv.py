@@ -37,6 +37,8 @@ _LOOKALIKE = frozenset("аеорсухіјѕԁһӏԛԝвкмнтАВЕКМНОР
 
 def mixed_script(words: tuple[str, ...] | list[str]) -> str:
     """Look-alike letters mixed into an otherwise Latin word (Greek upsilon in `requests`), named."""
+    if "".join(words).isascii():
+        return ""
     found: dict[str, None] = {}
     for word in words:
         if word.isascii() or not any(c.isascii() and c.isalpha() for c in word):
@@ -47,41 +49,58 @@ def mixed_script(words: tuple[str, ...] | list[str]) -> str:
     return ", ".join(found)
 
 
-def parse_flags(args: list[str] | tuple[str, ...], tool: str) -> tuple[dict[str, frozenset[str]], list[str]]:
+def parse_flags(  # noqa: PLR0912 - flat on purpose: hot path
+    args: list[str] | tuple[str, ...], tool: str,
+) -> tuple[dict[str, frozenset[str]], list[str]]:
     """Flags (each with the values it may carry) and positionals, up to and after `--`."""
-    value_flags = VALUE_FLAGS.get(tool, frozenset())
+    value_flags = VALUE_FLAGS.get(tool, _NONE)
     found: dict[str, set[str]] = {}
     positionals: list[str] = []
     i, n = 0, len(args)
     while i < n:
         arg = args[i]
-        if arg == "--":
-            positionals.extend(args[i + 1 :])
-            break
         if len(arg) < 2 or arg[0] != "-":
             positionals.append(arg)
             i += 1
             continue
+        if arg == "--":
+            positionals.extend(args[i + 1 :])
+            break
         if "=" in arg:
             key, value = arg.split("=", 1)
-            found.setdefault(key, set()).add(value)
+            if key in found:
+                found[key].add(value)
+            else:
+                found[key] = {value}
         elif arg in value_flags and i + 1 < n:
-            found.setdefault(arg, set()).add(args[i + 1])
+            if arg in found:
+                found[arg].add(args[i + 1])
+            else:
+                found[arg] = {args[i + 1]}
             i += 2
             continue
         else:
-            values = found.setdefault(arg, set())
+            values = found.get(arg)
+            if values is None:
+                values = found[arg] = set()
             values.add("")
             if i + 1 < n and not args[i + 1].startswith("-"):
                 values.add(args[i + 1])  # perhaps its value: kept for `--flag=value` rules only
             if arg[1] != "-" and len(arg) > 2 and arg[1:].isalpha():
                 for letter in arg[1:]:
-                    found.setdefault("-" + letter, set()).add("")
+                    short = "-" + letter
+                    if short in found:
+                        found[short].add("")
+                    else:
+                        found[short] = {""}
         i += 1
     return {key: frozenset(values) for key, values in found.items()}, positionals
 
 
-def file_effects(
+_NONE: frozenset[str] = frozenset()
+
+
+def file_effects(  # noqa: PLR0912 - flat on purpose: hot path
     tool: str, flags: dict[str, frozenset[str]], positionals: list[str], redirects: list[tuple[str, str]],
     cwd: str,
 ) -> tuple[list[str], list[str]]:
@@ -102,21 +121,26 @@ def file_effects(
         writes.append(positionals[-1])
     elif mode == "rest":
         writes.extend(positionals[1:])
-    for flag in ("-t", "--target-directory"):
-        writes.extend(flags.get(flag, ()) if tool in ("cp", "mv", "ln", "install") else ())
-    in_place = any(f in flags for f in IN_PLACE.get(tool, ())) or (
-        tool == "sed" and any(k.startswith("-i") for k in flags))
-    if tool in IN_PLACE and in_place:
-        writes.extend(positionals[1:] if tool == "sed" and "-e" not in flags else positionals)
+    if tool in ("cp", "mv", "ln", "install"):
+        for flag in ("-t", "--target-directory"):
+            writes.extend(flags.get(flag, ()))
+    if tool in IN_PLACE:
+        in_place = any(f in flags for f in IN_PLACE[tool]) or (
+            tool == "sed" and any(k.startswith("-i") for k in flags))
+        if in_place:
+            writes.extend(positionals[1:] if tool == "sed" and "-e" not in flags else positionals)
     if tool == "dd":
         writes.extend(p[3:] for p in positionals if p.startswith("of="))
         reads.extend(p[3:] for p in positionals if p.startswith("if="))
-    writes.extend(_output_files(tool, flags))
-    reads.extend(_upload_files(tool, flags))
-    return [normalise(p, cwd) for p in reads if p and not _REMOTE.match(p)], \
-        [normalise(p, cwd) for p in writes if p and not _REMOTE.match(p)]
+    if tool in _OUTPUT_FLAGS:
+        writes.extend(_output_files(tool, flags))
+    if tool in _UPLOADERS:
+        reads.extend(_upload_files(tool, flags))
+    return ([normalise(p, cwd) for p in reads if p and not _REMOTE.match(p)] if reads else reads,
+            [normalise(p, cwd) for p in writes if p and not _REMOTE.match(p)] if writes else writes)
 
 
+_UPLOADERS = frozenset({"curl", "http", "xh", "wget", "openssl", "ssh-keygen"})
 _OUTPUT_FLAGS = {"curl": ("-o", "--output"), "wget": ("-O", "--output-document"), "sort": ("-o", "--output"),
                  "openssl": ("-out",), "gpg": ("-o", "--output")}
 

@@ -11,7 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field, replace
 
-from tui.policy import payloads, shell
+from tui.policy import payloads, shell, special
 from tui.policy.argv import command_name, file_effects, mixed_script, parse_flags
 from tui.policy.tools import HTTP_CLIENTS, PRIVILEGED, RUNNERS, VALUE_FLAGS, WRAPPER_SKIP, WRAPPERS
 from tui.policy.units import Unit
@@ -30,6 +30,26 @@ _CODE_FILES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"(?:writeFileSync|appendFileSync|write_text|write_bytes|File\.write)\(\s*(['\"])(.+?)\1"),
      ("tee",)),
 )
+#: The same operations on a computed path (`rmtree(os.path.expanduser('~/.ssh'))`, `os.remove(p)`,
+#: `fs.rmSync(path.join(os.homedir(), '.aws'), …)`): the path is worked out by `_code_path`.
+_CODE_FILE_CALLS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"(?:rmtree|rmSync|rmdirSync|promises\.rm|rimraf(?:\.sync)?|rm_rf|remove_dir(?:_all)?|remove_tree|"
+                r"removedirs)\((?!\s*['\"])"), ("rm", "-rf")),
+    (re.compile(r"(?:os\.remove|os\.unlink|os\.rmdir|unlink|unlinkSync|File\.delete|FileUtils\.rm(?:_f)?|"
+                r"Files\.delete(?:IfExists)?)\((?!\s*['\"]|\s*\))"), ("rm", "-f")),
+    (re.compile(r"(?:writeFileSync|appendFileSync|File\.write|IO\.write)\((?!\s*['\"])"), ("tee",)),
+)
+#: `open(<computed path>, 'w'|'a'…)`, and pathlib's `<path>.unlink()` / `.rmdir()` / `.write_text(…)`.
+_CODE_OPEN = re.compile(r"\bopen\((?!\s*['\"])")
+_CODE_METHOD = re.compile(r"\.(unlink|rmdir|write_text|write_bytes)\(")
+_CODE_LITERAL = re.compile(r"(['\"])(.*?)\1")
+_CODE_REQUIRE = re.compile(r"require\(\s*(['\"])[^'\"]*\1\s*\)")
+_CODE_HOME = re.compile(r"expanduser|homedir|Path\.home|Dir\.home|expand_path|\bHOME\b|USERPROFILE|~")
+#: What may surround the literals of a path expression without making it depend on program state.
+_CODE_PATH_WORDS = re.compile(
+    r"os\.path\.(?:join|expanduser|abspath|realpath|normpath)|path\.(?:join|resolve)|pathlib\.Path|Path\.home|"
+    r"Path|\.expanduser|\.resolve|\.joinpath|\.join|\.absolute|os\.homedir|homedir|File\.(?:join|expand_path)|Dir\.home|"
+    r"os\.getenv|os\.environ(?:\.get)?|process\.env|ENV|require|\bos\b|\bpath\b|\bfs\b|\bHOME\b|USERPROFILE")
 _CODE_SHELL = re.compile(
     r"(?:os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawnSync|popen)\(\s*(?:\[)?\s*"
     r"(['\"])(.+?)\1")
@@ -106,22 +126,26 @@ class Expander:
     # --- one command --------------------------------------------------------------------------------
 
     def call(self, call: Call, ctx: Context) -> Unit:
-        self.unwrap(call)
-        name, homoglyph = command_name(call.argv[0])
+        name, homoglyph = self.unwrap(call)
         args = call.argv[1:]
         homoglyph = homoglyph or call.homoglyph or mixed_script(args)
         flags, positionals = parse_flags(args, name)
         reads, writes = file_effects(name, flags, positionals, call.redirects, call.cwd)
         upstream = call.upstream
+        if upstream is not None:
+            reads = reads + call.reads + list(upstream.reads)
+        elif call.reads:
+            reads = reads + call.reads
+        kept = tuple(positionals)
         unit = Unit(
             "command", _display(call, name, args), name=name, args=tuple(args), flags=flags,
-            positionals=tuple(positionals), assignments=call.assignments, via=ctx.via + tuple(call.via),
+            positionals=kept, assignments=call.assignments,
+            via=ctx.via + tuple(call.via) if call.via else ctx.via,
             privileged=call.privileged or ctx.privileged, obfuscated=call.obfuscated, homoglyph=homoglyph,
             nested=ctx.nested, decoded=ctx.decoded, remote=ctx.remote, cwd=call.cwd,
             dynamic=name.startswith("$") or "$(" in name or "`" in name,
             stdin_from=(upstream.name, *upstream.stdin_from) if upstream else (),
-            reads=tuple(reads + call.reads + list(upstream.reads if upstream else ())),
-            writes=tuple(writes), paths=tuple(positionals),
+            reads=tuple(reads), writes=tuple(writes), paths=kept,
         )
         if name in HTTP_CLIENTS:
             unit.http = from_client(name, flags, positionals)
@@ -129,8 +153,8 @@ class Expander:
         self.follow(unit, call, ctx)
         return unit
 
-    def unwrap(self, call: Call) -> None:
-        """Peel wrappers off until the command that actually runs is first."""
+    def unwrap(self, call: Call) -> tuple[str, str]:
+        """Peel wrappers off until the command that actually runs is first; its name and look-alikes."""
         for _ in range(12):
             argv = call.argv
             name, homoglyph = command_name(argv[0])
@@ -145,12 +169,13 @@ class Expander:
                 call.via.append("xargs")
                 continue
             else:
-                return
+                return name, homoglyph
             if start >= len(argv):
-                return
+                return name, homoglyph
             call.via.append(name)
             call.privileged = call.privileged or name in PRIVILEGED
             call.argv = argv[start:]
+        return command_name(call.argv[0])
 
     def xargs(self, call: Call) -> list[str]:
         start = _skip(call.argv, 1, VALUE_FLAGS["xargs"])
@@ -178,9 +203,7 @@ class Expander:
     # --- commands that run other commands ----------------------------------------------------------
 
     def follow(self, unit: Unit, call: Call, ctx: Context) -> None:
-        from tui.policy import special
-
-        inner = ctx if not unit.privileged else replace(ctx, privileged=True)
+        inner = ctx if not unit.privileged or ctx.privileged else replace(ctx, privileged=True)
         special.follow(self, unit, call, inner)
 
     def nested(self, unit: Unit, text: str, ctx: Context, *, decoded: bool = False, remote: str = "") -> None:
@@ -198,12 +221,90 @@ class Expander:
         self.call(Call(list(argv), " ".join(argv), "" if remote else unit.cwd), inner)
 
     def code_strings(self, unit: Unit, code: str, ctx: Context) -> None:
-        """Shell commands handed to os.system/subprocess/execSync inside `python -c` and friends."""
+        """Shell commands handed to os.system/subprocess/execSync inside `python -c` and friends, and the
+        files its code deletes or writes (a path it computes is worked out, or left unknown: `$CODE_PATH`)."""
         for match in _CODE_SHELL.finditer(code):
             self.nested(unit, match.group(2), ctx)
         for pattern, argv in _CODE_FILES:
             for match in pattern.finditer(code):
                 self.nested_argv(unit, [*argv, match.group(2)], ctx)
+        for pattern, argv in _CODE_FILE_CALLS:
+            for match in pattern.finditer(code):
+                self.nested_argv(unit, [*argv, _code_path(_first_argument(code, match.end()))], ctx)
+        for match in _CODE_OPEN.finditer(code):
+            first = _first_argument(code, match.end())
+            mode = code[match.end() + len(first):].lstrip()
+            if mode.startswith(",") and re.match(r",\s*(?:mode\s*=\s*)?['\"][^'\"]*[wax+]", mode):
+                self.nested_argv(unit, ["tee", _code_path(first)], ctx)
+        for match in _CODE_METHOD.finditer(code):
+            receiver = _receiver(code, match.start())
+            if receiver and not re.match(r"\s*(?:pathlib\.)?Path\(\s*['\"][^'\"]*['\"]\s*\)\s*$", receiver):
+                verb = ["rm", "-rf"] if match.group(1) == "rmdir" else \
+                    ["rm", "-f"] if match.group(1) == "unlink" else ["tee"]
+                self.nested_argv(unit, [*verb, _code_path(receiver)], ctx)
+
+
+def _first_argument(code: str, start: int) -> str:
+    """The text of a call's first argument, from just after its `(` (brackets and quotes balanced)."""
+    depth = 0
+    i = start
+    quote = ""
+    while i < len(code):
+        char = code[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == "," and depth == 0:
+            break
+        i += 1
+    return code[start:i]
+
+
+def _receiver(code: str, end: int) -> str:
+    """The expression a method is called on: back from `end` to the start of its statement."""
+    depth = 0
+    i = end - 1
+    while i >= 0:
+        char = code[i]
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and char in ";\n=,":
+            break
+        i -= 1
+    return code[i + 1 : end].strip()
+
+
+def _code_path(expression: str) -> str:
+    """The path a code expression names, as far as its literals tell: `os.path.expanduser('~/.ssh')` is
+    `~/.ssh`, `Path.home() / '.aws'` is `~/.aws`; anything it depends on that is not a literal makes it
+    `$CODE_PATH` (unknown, so judged like `rm -rf "$X"`)."""
+    expression = _CODE_REQUIRE.sub("", expression)  # `require('path').join(…)`: a module, not a path
+    literals = [m.group(2) for m in _CODE_LITERAL.finditer(expression)
+                if m.group(2) not in ("HOME", "USERPROFILE")]
+    home = _CODE_HOME.search(expression) is not None
+    unknown = re.search(r"[A-Za-z_]", _CODE_PATH_WORDS.sub("", _CODE_LITERAL.sub("", expression))) is not None
+    path = ""
+    for part in literals:
+        path = part if not path or part.startswith(("/", "~")) else path.rstrip("/") + "/" + part
+    if unknown:
+        return "$CODE_PATH" + ("/" + path.lstrip("/~") if path else "")
+    if home and not path.startswith(("/", "~")):
+        return "~/" + path if path else "~"
+    return path or "$CODE_PATH"
 
 
 def _skip(argv: list[str], start: int, value_flags: frozenset[str],
@@ -239,6 +340,8 @@ def _join(base: str, cwd: str) -> str:
 
 def _display(call: Call, name: str, args: list[str]) -> str:
     words = [*call.via, name, *args]
-    text = " ".join(w if w and " " not in w else repr(w) for w in words)
+    text = " ".join(words)
+    if text.count(" ") != len(words) - 1 or "" in words:  # a word with a space, or an empty word: quoted
+        text = " ".join(w if w and " " not in w else repr(w) for w in words)
     return text if len(text) <= 160 else text[:157] + "..."
 

@@ -11,19 +11,23 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.model import Action, Reason, Requirement, Risk
 from tui.policy.facts import Facts, build
+from tui.policy.globs import GlobUnion
 from tui.policy.matchers import Block, features
 from tui.policy.rules import Rule
 from tui.policy.schema import LEVELS
 from tui.policy.settings import Settings
 from tui.policy.units import Unit
+from tui.safe_text import visible
 
 Candidate = tuple[Rule, Block]
+_Key = tuple[str, str, str, frozenset[str]]
+_Entry = tuple[Rule, Block, tuple[Callable[[Unit, Facts], bool], ...], tuple[Block, ...]]
 #: Evaluations kept per policy (a new policy starts empty, so a reload never serves stale verdicts).
 CACHE_SIZE = 4096
 _HARMLESS_WRITES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"})
@@ -53,19 +57,25 @@ class _Index:
 
     Blocks naming exact commands are found by dictionary lookup; blocks with command globs are tested
     against a name once and the resulting candidate list is memoised per name (names repeat: ls, git, …).
+    A first positional that no block names as its first subcommand word is memoised as "" (it filters
+    exactly as any other such word would), so paths and values do not defeat the memo.
     """
 
     _MEMO_LIMIT = 4096
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.by_name: tuple[dict[str, list[Candidate]], ...] = ({}, {})
         self.globbed: tuple[list[Candidate], ...] = ([], [])
         self.generic: tuple[dict[str, list[Candidate]], ...] = ({}, {})
         self.memo: tuple[dict[tuple[str, str], list[Candidate]], ...] = ({}, {})
         self.filtered: tuple[dict[tuple[str, str, str, frozenset[str]], list[Candidate]], ...] = ({}, {})
+        self.prepared: tuple[dict[_Key, tuple[list[_Entry], bool]], ...] = ({}, {})
+        firsts: set[str] = set()
         for rule in rules:
             second = int(rule.second_pass)
             for block in rule.match:
+                if block.first_words is not None:
+                    firsts |= block.first_words
                 if block.names is not None:
                     for name in block.names:
                         self.by_name[second].setdefault(name, []).append((rule, block))
@@ -74,11 +84,37 @@ class _Index:
                 else:
                     for utype in block.utypes:
                         self.generic[second].setdefault(utype, []).append((rule, block))
+        self.first_words = frozenset(firsts)
+        blocks = [block for rule in rules for block in rule.match]
+        self.writes = GlobUnion(g for block in blocks for key, g in block.globs if key == "writes")
+        self.reads = GlobUnion(g for block in blocks for key, g in block.globs if key == "reads")
+
+    def entries(self, unit: Unit, second: int, feats: frozenset[str]) -> tuple[list[_Entry], bool]:
+        """`candidates` ready to run: (rule, block, its checks, the rule's unless), and whether a rule
+        appears more than once (only then must later blocks of a matched rule be skipped)."""
+        key = self._key(unit, feats)
+        memo = self.prepared[second]
+        found = memo.get(key)
+        if found is None:
+            listed = self.candidates(unit, second, feats)
+            ids = [rule.id for rule, _ in listed]
+            found = ([(rule, block, block.indexed_checks, rule.unless) for rule, block in listed],
+                     len(set(ids)) != len(ids))
+            if len(memo) >= self._MEMO_LIMIT:
+                memo.clear()
+            memo[key] = found
+        return found
+
+    def _key(self, unit: Unit, feats: frozenset[str]) -> tuple[str, str, str, frozenset[str]]:
+        if unit.utype == "command":
+            first = unit.positionals[0] if unit.positionals else ""
+            return "command", unit.name, first if first in self.first_words else "", feats
+        return unit.utype, "", "", feats
 
     def candidates(self, unit: Unit, second: int, feats: frozenset[str]) -> list[Candidate]:
         """The blocks worth testing on `unit`: right name, right first word, required features present."""
-        first = unit.positionals[0] if unit.positionals else ""
-        key = (unit.utype, unit.name, first, feats)
+        key = self._key(unit, feats)
+        first = key[2]
         memo = self.filtered[second]
         found = memo.get(key)
         if found is None:
@@ -143,53 +179,83 @@ class Policy:
         """Always parse and match (benchmarks of the cold path, and tests of the cache itself)."""
         facts = build(action, self.settings)
         scored = [self._unit(unit, facts) for unit in facts.units]
-        worst = max(scored, key=lambda s: (LEVELS.index(s.level), s.score))
-        matched = [(rule, block, s) for s in scored for rule, block in s.rules]
-        rules = {rule.id: rule for rule, _, _ in matched}
-        deny = any(r.verdict == "deny" for r in rules.values())
-        allow = all(any(r.verdict == "allow" for r, _ in s.rules) for s in scored)
-        risk = Risk(worst.score, worst.level, self._reasons(scored, facts),
-                    all(s.unit.read_only for s in scored))
+        worst = scored[0] if len(scored) == 1 else max(scored, key=lambda s: (_RANK[s.level], s.score))
+        rules: dict[str, Rule] = {}
+        deny = human = False
+        allow = read_only = True
+        for s in scored:
+            allowed = False
+            for rule, _ in s.rules:
+                rules[rule.id] = rule
+                verdict = rule.verdict
+                if verdict == "allow":
+                    allowed = True
+                elif verdict == "deny":
+                    deny = True
+                human = human or rule.human
+            allow = allow and allowed
+            read_only = read_only and s.unit.read_only
+        risk = Risk(worst.score, worst.level, self._reasons(scored, facts), read_only)
         return Evaluation(risk, facts.environment, "deny" if deny else ("allow" if allow else None),
-                          self._requirement(worst.level, rules.values()),
-                          any(r.human for r in rules.values()), self.hash, frozenset(rules))
+                          self._requirement(worst.level, rules.values()), human, self.hash, frozenset(rules))
 
     def _unit(self, unit: Unit, facts: Facts) -> _Scored:
-        feats = features(unit, facts)
+        feats = features(unit, facts, self._index.writes, self._index.reads)
         first = self._matching(unit, facts, 0, feats)
-        unit.known = any(block.recognises for _, block in first)
-        says = {rule.read_only for rule, _ in first}
-        unit.read_only = True in says and False not in says and not _writes(unit)
+        known = read_only = False
+        not_read_only = False
+        for rule, block in first:
+            known = known or block.recognises
+            if rule.read_only is True:
+                read_only = True
+            elif rule.read_only is False:
+                not_read_only = True
+        unit.known = known
+        unit.read_only = read_only and not not_read_only and not _writes(unit)
         found = first + self._matching(unit, facts, 1, feats)
-        total = max(0, min(100, sum(rule.score for rule, _ in found)))
-        floors = [LEVELS.index(rule.level) for rule, _ in found if rule.level]
-        level = LEVELS[max([LEVELS.index(self.settings.level_for(total)), *floors])]
+        total = 0
+        floor = 0
+        for rule, _ in found:
+            total += rule.score
+            floor = max(floor, _RANK[rule.level])
+        total = 0 if total < 0 else (100 if total > 100 else total)
+        settings = self.settings
+        level = LEVELS[max(_RANK[settings.level_for(total)], floor)]
         if level != "low":
-            total = max(total, self.settings.thresholds[level])
+            total = max(total, settings.thresholds[level])
         return _Scored(unit, found, total, level)
 
     def _matching(self, unit: Unit, facts: Facts, second: int, feats: frozenset[str]) -> list[Candidate]:
         out: list[Candidate] = []
+        entries, repeats = self._index.entries(unit, second, feats)
         seen: set[str] = set()
-        for rule, block in self._index.candidates(unit, second, feats):
-            if rule.id in seen or not block.test(unit, facts):
+        for rule, block, checks, unless in entries:
+            # candidates are indexed by unit type and name, so only the block's other checks are left to run
+            if repeats and rule.id in seen:
                 continue
-            if any(other.test(unit, facts) for other in rule.unless):
-                continue
-            seen.add(rule.id)
-            out.append((rule, block))
+            for check in checks:
+                if not check(unit, facts):
+                    break
+            else:
+                if unless and _cancelled(unless, unit, facts):
+                    continue
+                if repeats:
+                    seen.add(rule.id)
+                out.append((rule, block))
         return out
 
     def _reasons(self, scored: list[_Scored], facts: Facts) -> tuple[Reason, ...]:
         best: dict[str, tuple[int, Reason]] = {}
-        for s in sorted(scored, key=lambda s: (-LEVELS.index(s.level), -s.score)):
+        thresholds = self.settings.thresholds
+        order = scored if len(scored) == 1 else sorted(scored, key=lambda s: (-_RANK[s.level], -s.score))
+        for s in order:
             for rule, block in s.rules:
                 if rule.id in best:
                     continue
-                weight = max(rule.score, self.settings.thresholds.get(rule.level or "", 0))
+                weight = max(rule.score, thresholds.get(rule.level or "", 0))
                 best[rule.id] = (weight, Reason(rule.id, f"{rule.reason}: {_detail(block, s.unit, facts)}",
                                                 rule.score))
-        return tuple(r for _, r in sorted(best.values(), key=lambda wr: (-wr[0], wr[1].rule)))
+        return tuple(r for _, r in sorted(best.values(), key=_reason_order))
 
     def _requirement(self, level: str, rules: Iterable[Rule]) -> Requirement:
         base = self.settings.requirement(level)
@@ -216,6 +282,25 @@ def _cache_key(action: Action) -> tuple[str, ...]:
             action.agent.kind, action.agent.id)
 
 
+#: A level's rank (None: no floor, which ranks with `low`).
+_RANK: dict[str | None, int] = {None: 0, **{level: i for i, level in enumerate(LEVELS)}}
+
+
+def _reason_order(weighted: tuple[int, Reason]) -> tuple[int, str]:
+    return -weighted[0], weighted[1].rule
+
+
+def _cancelled(unless: tuple[Block, ...], unit: Unit, facts: Facts) -> bool:
+    """Whether an `unless` block holds (a block naming other commands is skipped without a call)."""
+    name = unit.name
+    for block in unless:
+        if block.names is not None and name not in block.names:
+            continue
+        if block.test(unit, facts):
+            return True
+    return False
+
+
 def _rank(roles: tuple[str, ...], role: str) -> int:
     return roles.index(role) if role in roles else -1
 
@@ -231,6 +316,4 @@ def _detail(block: Block, unit: Unit, facts: Facts) -> str:
         return unit.homoglyph or facts.homoglyph_hosts
     if block.detail == "environment":
         return facts.env_note or facts.environment
-    from tui.safe_text import visible
-
     return visible(unit.text)

@@ -39,30 +39,85 @@ def environment_of(value: str, settings: Settings) -> str:
     return ""
 
 
-def _signals(unit: Unit, settings: Settings) -> list[tuple[str, str]]:
+def _signals(unit: Unit, settings: Settings) -> list[tuple[str, str]]:  # noqa: PLR0912 - flat on purpose: hot path
     out: list[tuple[str, str]] = []
-    for key, value in unit.assignments.items():
-        if key in settings.variables:
-            out.append((value, f"{key}={value}"))
+    if unit.assignments:
+        for key, value in unit.assignments.items():
+            if key in settings.variables:
+                out.append((value, f"{key}={value}"))
     if unit.flags:
-        for flag in settings.signal_flags(unit.name) & unit.flags.keys():
-            out.extend((v, f"{flag} {v}") for v in unit.flags[flag] if v)
-    for sequence in settings.subcommands.get(unit.name, ()):
-        n = len(sequence)
-        if unit.positionals[:n] == sequence and len(unit.positionals) > n:
-            out.append((unit.positionals[n], f"{unit.name} {' '.join(sequence)} {unit.positionals[n]}"))
+        # sorted: the same reasons in every process, whatever the hash seed
+        for flag in sorted(settings.signal_flags(unit.name) & unit.flags.keys()):
+            out.extend((v, f"{flag} {v}") for v in sorted(unit.flags[flag]) if v)
+    if unit.name in settings.subcommands:
+        for sequence in settings.subcommands[unit.name]:
+            n = len(sequence)
+            if unit.positionals[:n] == sequence and len(unit.positionals) > n:
+                out.append((unit.positionals[n], f"{unit.name} {' '.join(sequence)} {unit.positionals[n]}"))
     if unit.name in ("cd", "pushd") and unit.positionals:
         out.append((unit.positionals[0], f"cd {unit.positionals[0]}"))
-    for arg in unit.args:
-        if "://" in arg or "@" in arg:
-            host = _host(arg)
-            if host:
-                out.append((host, host))
+    if unit.args:
+        for arg in unit.args:
+            if "://" in arg or "@" in arg:
+                host = _host(arg)
+                if host:
+                    out.append((host, host))
+            elif (
+                "=" in arg
+                and (unit.name in _LIBPQ_CLIENTS or arg.count("=") > 1)
+                and _CONNINFO.fullmatch(arg)
+            ):
+                out.extend((value, f"{key}={value}") for key, value in _conninfo(arg))
     if unit.remote:
         out.append((unit.remote, f"runs on {unit.remote}"))
     if unit.http is not None:
         out.append((unit.http.host, unit.http.host))
     return out
+
+
+#: A libpq connection string (`host=db.prod.internal dbname=ledger user=app`): every word is KEY=VALUE and
+#: at least one key names where it connects (psql, pg_dump, …, and DSNs in tool payloads).
+_CONNINFO_PAIR = r"""[a-z_]+\s*=\s*(?:'(?:[^'\\]|\\.)*'|[^\s'=]+)"""
+_CONNINFO = re.compile(
+    rf"\s*(?=.*\b(?:host|hostaddr|dbname|service)\s*=){_CONNINFO_PAIR}(?:\s+{_CONNINFO_PAIR})*\s*", re.DOTALL
+)
+_CONNINFO_PLACE = re.compile(r"""\b(host|hostaddr|dbname|service)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s']+))""")
+
+
+#: Clients that take a connection string as an argument; elsewhere one needs two KEY=VALUE words to count
+#: (`grep host=prod` is a pattern, `'host=db.prod dbname=app'` a connection string).
+_LIBPQ_CLIENTS = frozenset(
+    {
+        "psql",
+        "pg_dump",
+        "pg_dumpall",
+        "pg_restore",
+        "pgbench",
+        "pg_isready",
+        "pgcli",
+        "vacuumdb",
+        "createdb",
+        "dropdb",
+        "reindexdb",
+        "clusterdb",
+        "pg_basebackup",
+        "pg_receivewal",
+        "pg_recvlogical",
+    }
+)
+
+
+def looks_like_conninfo(text: str) -> bool:
+    """A connection string of two or more KEY=VALUE words, one of them naming a place."""
+    return text.count("=") > 1 and _CONNINFO.fullmatch(text) is not None
+
+
+def _conninfo(text: str) -> list[tuple[str, str]]:
+    """(key, value) for the keys of a connection string that name a place: host, hostaddr, dbname, service."""
+    return [
+        (m.group(1), m.group(2) if m.group(2) is not None else m.group(3))
+        for m in _CONNINFO_PLACE.finditer(text)
+    ]
 
 
 def _host(arg: str) -> str:
@@ -75,13 +130,24 @@ def _host(arg: str) -> str:
     return match.group(1) if match else ""
 
 
-def infer(action: Action, units: list[Unit], settings: Settings) -> Inferred:
+def infer(action: Action, units: list[Unit], settings: Settings) -> Inferred:  # noqa: PLR0912 - flat on purpose: hot path
     found: list[tuple[str, str]] = []
     for unit in units:
         for value, where in _signals(unit, settings):
             env = environment_of(value, settings)
             if env:
                 found.append((env, where))
+    if settings.payload_keys and isinstance(action.payload, dict):
+        for key, value in action.payload.items():  # {"project_id": "acme-prod", …} on a tool call
+            if (
+                isinstance(value, str)
+                and value
+                and isinstance(key, str)
+                and key.lower() in settings.payload_keys
+            ):
+                env = environment_of(value, settings)
+                if env:
+                    found.append((env, f"{key} {value}"))
     if action.target.resource:
         env = environment_of(action.target.resource, settings)
         if env:

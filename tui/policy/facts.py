@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.model import Action
+from tui.policy import diffs
 from tui.policy.commands import Context, Expander
-from tui.policy.environment import infer
+from tui.policy.environment import infer, looks_like_conninfo
 from tui.policy.globs import normalise
 from tui.policy.paths import guess_workspace
 from tui.policy.settings import Settings
-from tui.policy.units import Unit
+from tui.policy.sql import looks_like_sql, statements
+from tui.policy.units import Diff, Unit
+from tui.policy.web import parse_request
 
 _CLEAN = re.compile(r"[^\t\n\x20-\x7e]")
 _HOMOGLYPH_HOST = re.compile(r"[^\x00-\x7f]")
@@ -42,6 +46,8 @@ class Facts:
     parse_error: bool = False
     agent_kind: str = ""
     agent_id: str = ""
+    features: tuple[str, ...] = ()  # the action-wide features (see `matchers.features`)
+    memo: dict[int, bool] = field(default_factory=dict)  # action-wide checks, decided once (matchers)
     _write_classes: dict[int, frozenset[str]] = field(default_factory=dict)
     _payload: str | None = None
 
@@ -55,15 +61,16 @@ class Facts:
         found = self._write_classes.get(id(unit))
         if found is None:
             classify = self.settings.classifier.classify
-            found = frozenset(classify(p, "", self._workspace(unit, p)) for p in unit.writes)
+            found = frozenset([classify(p, "", self._workspace(unit, p)) for p in unit.writes])
             self._write_classes[id(unit)] = found
         return found
 
     def path_classes(self, unit: Unit) -> frozenset[str]:
         if unit.path_classes is None:
             classify = self.settings.classifier.classify
-            unit.path_classes = frozenset(
-                classify(p, unit.cwd, self._workspace(unit, p)) for p in unit.paths if p)
+            cwd = unit.cwd
+            workspace = self._workspace
+            unit.path_classes = frozenset([classify(p, cwd, workspace(unit, p)) for p in unit.paths if p])
         return unit.path_classes
 
     def _workspace(self, unit: Unit, path: str) -> str:
@@ -82,29 +89,38 @@ def build(action: Action, settings: Settings) -> Facts:
     elif kind == "sql":
         ex.sql.append((line, Context(cwd=action.cwd), ""))
     elif kind == "http":
-        from tui.policy.web import parse_request
-
         ex.units.append(Unit("http", line[:160], http=parse_request(line)))
     elif kind in ("file_edit", "file_write"):
         _files(ex, action)
         line = action.path
     else:
         _tool(ex, action)
-    _sql_units(ex)
+    if ex.sql:
+        _sql_units(ex)
     if not ex.units:
         ex.units.append(Unit("action", (line or action.summary or kind)[:160], name=action.tool))
     env = infer(action, ex.units, settings)
     facts = Facts(action, settings, ex.units, kind, line, env.environment, env.note, env.conflict,
                   parse_error=ex.parse_error, agent_kind=action.agent.kind, agent_id=action.agent.id)
     facts.suspicious = _suspicious(action)
-    facts.homoglyph_hosts = ", ".join(u.http.host for u in ex.units
-                                      if u.http is not None and _HOMOGLYPH_HOST.search(u.http.host))
+    hosts = [u.http.host for u in ex.units if u.http is not None and not u.http.host.isascii()]
+    facts.homoglyph_hosts = ", ".join(h for h in hosts if _HOMOGLYPH_HOST.search(h)) if hosts else ""
+    features = []
+    if facts.homoglyph_hosts:
+        features.append("homoglyph")
+    if facts.suspicious:
+        features.append("unicode")
+    if facts.parse_error:
+        features.append("parse_error")
+    if facts.env_conflict:
+        features.append("env_conflict")
+    if facts.environment:
+        features.append("environment")
+    facts.features = tuple(features)
     return facts
 
 
 def _files(ex: Expander, action: Action) -> None:
-    from tui.policy import diffs
-
     changes = diffs.parse(action.diff) if action.diff else []
     content = _payload_text(action.payload)
     paths = [action.path] + [c.path for c in changes if c.path and c.path != action.path]
@@ -113,8 +129,6 @@ def _files(ex: Expander, action: Action) -> None:
     for path in paths:
         diff = by_path.get(path) or (first if path == action.path else None)
         if diff is None and content:
-            from tui.policy.units import Diff
-
             diff = Diff(1, content.count("\n") + 1, 0, content)
         ex.units.append(Unit("file", path, name=action.kind, writes=(normalise(path, action.cwd),),
                              paths=(path,), cwd=action.cwd, diff=diff))
@@ -129,28 +143,60 @@ def _payload_text(payload: Any) -> str:
 
 
 def _tool(ex: Expander, action: Action) -> None:
-    """MCP tools and other calls: the tool itself, plus SQL, shell or paths found in its payload."""
+    """MCP tools and other calls: the tool itself, plus SQL, shell or paths found in its payload.
+
+    A tool whose name says it runs SQL (`execute_sql`, `run_query`, …) is judged by every SQL statement in
+    its payload, whatever the key; connection strings and URLs in the payload say where it runs. The tool
+    unit is `embedded` when something it will run was found (an executing tool without is held by policy).
+    """
     payload = action.payload if isinstance(action.payload, dict) else {}
     tool = action.tool or action.command.split(" ", 1)[0]
     paths = tuple(str(v) for k, v in payload.items() if k in _PAYLOAD_PATHS and isinstance(v, str) and v)
     normal = tuple(normalise(p, action.cwd) for p in paths)
     writes = bool(_WRITE_VERBS.search(tool))
-    ex.units.append(Unit("tool", (action.command or tool)[:160], name=tool, tool=tool, paths=paths,
-                         cwd=action.cwd, writes=normal if writes else (), reads=() if writes else normal))
-    from tui.policy.sql import looks_like_sql
-
-    for key in ("sql", "query", "statement"):
+    strings = _payload_strings(payload) if payload else []
+    places = tuple(dict.fromkeys(v for v in strings if "://" in v or looks_like_conninfo(v)))
+    unit = Unit("tool", (action.command or tool)[:160], name=tool, tool=tool, paths=paths, args=places,
+                cwd=action.cwd, writes=normal if writes else (), reads=() if writes else normal)
+    ex.units.append(unit)
+    found = len(ex.sql), len(ex.units)
+    sql_keys = ("sql", "query", "statement")
+    for key in sql_keys:
         value = payload.get(key)
         if isinstance(value, str) and looks_like_sql(value):
             ex.sql.append((value, Context(cwd=action.cwd, nested=True), ""))
+    if _SQL_TOOL.search(tool):  # statements under any other key (the ones above are read already)
+        rest = [v for k, v in payload.items() if k not in sql_keys or not isinstance(v, str)]
+        for value in _payload_strings(rest):
+            if looks_like_sql(value):
+                ex.sql.append((value, Context(cwd=action.cwd, nested=True), ""))
     for key in ("command", "cmd", "script"):
-        if isinstance(payload.get(key), str):
-            ex.script(payload[key], Context(cwd=action.cwd, nested=True))
+        value = payload.get(key)
+        if isinstance(value, str):
+            ex.script(value, Context(cwd=action.cwd, nested=True))
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            ex.script(shlex.join(value), Context(cwd=action.cwd, nested=True))
+    unit.embedded = (len(ex.sql), len(ex.units)) != found
+
+
+#: Tool names that say the tool runs SQL: its payload is searched for statements under any key.
+_SQL_TOOL = re.compile(r"(?i)sql|(?:exec|execute|run)_?(?:query|queries|statement)")
+
+
+def _payload_strings(value: Any, depth: int = 0) -> list[str]:
+    """The string values of a payload (not its keys), nested ones included."""
+    if isinstance(value, str):
+        return [value]
+    if depth > 20:
+        return []
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _payload_strings(v, depth + 1)]
+    if isinstance(value, list):
+        return [s for v in value for s in _payload_strings(v, depth + 1)]
+    return []
 
 
 def _sql_units(ex: Expander) -> None:
-    from tui.policy.sql import statements
-
     for text, ctx, client in ex.sql:
         for stmt in statements(text, client):
             ex.units.append(Unit("sql", f"{stmt.statement} {' '.join(stmt.tables[:3])}".strip(), sql=stmt,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from tui.policy.globs import GlobSet
+from tui.policy.globs import GlobSet, GlobUnion
+from tui.policy.literals import literal_prefilter
 from tui.policy.paths import PATH_CLASSES
 from tui.policy.schema import (
     BOOL_KEYS,
@@ -48,6 +49,9 @@ class Block:
     detail: str  # what the reason shows: "text", "unicode", "homoglyph" or "environment"
     requires: frozenset[str] = frozenset()  # unit features that must be present (see `features`)
     first_words: frozenset[str] | None = None  # literal first subcommand words, for the index
+    #: `checks` less the command-name test, which a block found through the index by name always passes
+    indexed_checks: tuple[Check, ...] = ()
+    globs: tuple[tuple[str, GlobSet], ...] = ()  # its `reads:`/`writes:` globs, for the policy's GlobUnion
 
     def test(self, unit: Unit, facts: Facts) -> bool:
         if unit.utype not in self.utypes:
@@ -89,12 +93,22 @@ def compile_block(data: Any, what: str, where: Where) -> Block:
         name_pattern = None if globbed is None else re.compile(
             "|".join(fnmatch.translate(n) for n in listed))
     ordered = sorted(data, key=lambda k: _COST.get(k, 2))
-    checks = tuple(_check(key, data[key], data, where) for key in ordered if key != "unit")
+    compiled: list[tuple[str, Check]] = []
+    globs: list[tuple[str, GlobSet]] = []
+    for key in ordered:
+        if key == "unit":
+            continue
+        check, globset = _check(key, data[key], data, where)
+        compiled.append((key, check))
+        if globset is not None:
+            globs.append((key, globset))
+    checks = tuple(check for _, check in compiled)
     detail = next((d for k, d in (("unicode", "unicode"), ("homoglyph", "homoglyph"),
                                   ("environment", "environment"), ("env_conflict", "environment"))
                    if k in data), "text")
     return Block(frozenset(utypes), names, name_pattern, checks, bool(RECOGNISING & data.keys()),
-                 bool({"known", "read_only"} & data.keys()), detail, _requires(data), _first_words(data))
+                 bool({"known", "read_only"} & data.keys()), detail, _requires(data), _first_words(data),
+                 tuple(check for key, check in compiled if key != "command"), tuple(globs))
 
 
 def _first_words(data: Any) -> frozenset[str] | None:
@@ -113,7 +127,8 @@ def _first_words(data: Any) -> frozenset[str] | None:
 _FEATURE_OF_TRUE = {"privileged": "privileged", "obfuscated": "obfuscated", "dynamic": "dynamic",
                     "decoded": "decoded", "nested": "nested", "remote": "remote", "unicode": "unicode",
                     "homoglyph": "homoglyph", "parse_error": "parse_error", "env_conflict": "env_conflict"}
-_FEATURE_OF_KEY = {"writes": "writes", "writes_to": "writes", "reads": "reads", "env_vars": "assignments",
+_FEATURE_OF_KEY = {"writes": "writes-glob", "writes_to": "writes", "reads": "reads-glob",
+                   "env_vars": "assignments",
                    "stdin_from": "stdin", "via": "via", "method": "http", "url": "http", "host": "http",
                    "environment": "environment", "sql": "sql", "sql_object": "sql", "sql_function": "sql",
                    "narrowing": "sql", "sql_parsed": "sql", "diff_added": "diff", "diff_removed": "diff",
@@ -129,54 +144,85 @@ def _requires(data: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def features(unit: Unit, facts: Facts) -> frozenset[str]:
-    """The features a unit has, for `Block.requires` (and the joined positionals subcommands match)."""
+def features(unit: Unit, facts: Facts, writes: GlobUnion | None = None,  # noqa: PLR0912 - flat on purpose: hot path
+             reads: GlobUnion | None = None) -> frozenset[str]:
+    """The features a unit has, for `Block.requires` (and the joined positionals subcommands match).
+
+    `writes-glob` / `reads-glob`: some path written / read may match a `writes:` / `reads:` glob of the
+    policy (`writes` and `reads` are the policy's unions of them; without them, any path may).
+    """
     unit.joined = "\x00".join(unit.positionals)
-    found = [name for name, present in (
-        ("privileged", unit.privileged), ("obfuscated", unit.obfuscated), ("dynamic", unit.dynamic),
-        ("decoded", unit.decoded), ("nested", unit.nested), ("remote", unit.remote),
-        ("writes", unit.writes), ("reads", unit.reads), ("assignments", unit.assignments),
-        ("stdin", unit.stdin_from), ("via", unit.via),
-        ("http", unit.http is not None), ("sql", unit.sql is not None), ("diff", unit.diff is not None),
-        ("paths", unit.paths), ("homoglyph", unit.homoglyph or facts.homoglyph_hosts),
-        ("unicode", facts.suspicious), ("parse_error", facts.parse_error),
-        ("env_conflict", facts.env_conflict),
-        ("environment", facts.environment),
-    ) if present]
+    found = list(facts.features)
+    if unit.privileged:
+        found.append("privileged")
+    if unit.obfuscated:
+        found.append("obfuscated")
+    if unit.dynamic:
+        found.append("dynamic")
+    if unit.decoded:
+        found.append("decoded")
+    if unit.nested:
+        found.append("nested")
+    if unit.remote:
+        found.append("remote")
+    if unit.writes:
+        found.append("writes")
+        if writes is None or writes.any(unit.writes):
+            found.append("writes-glob")
+    if unit.reads:
+        found.append("reads")
+        if reads is None or reads.any(unit.reads):
+            found.append("reads-glob")
+    if unit.assignments:
+        found.append("assignments")
+    if unit.stdin_from:
+        found.append("stdin")
+    if unit.via:
+        found.append("via")
+    if unit.http is not None:
+        found.append("http")
+    if unit.sql is not None:
+        found.append("sql")
+    if unit.diff is not None:
+        found.append("diff")
+    if unit.paths:
+        found.append("paths")
+    if unit.homoglyph and not facts.homoglyph_hosts:
+        found.append("homoglyph")
     return frozenset(found)
 
 
-def _check(key: str, value: Any, data: Any, where: Where) -> Check:
+def _check(key: str, value: Any, data: Any, where: Where) -> tuple[Check, GlobSet | None]:
     if key in BOOL_KEYS:
-        return _bool_check(key, as_bool(value, key, data, where))
+        return _bool_check(key, as_bool(value, key, data, where)), None
     if key in ("diff_added", "diff_removed", "diff_files"):
         limit = as_int(value, key, data, where, low=0, high=10**9)
         attr = key.removeprefix("diff_")
-        return lambda u, f: u.diff is not None and getattr(u.diff, attr) >= limit
+        return (lambda u, f: u.diff is not None and getattr(u.diff, attr) >= limit), None
     if key in ("line", "text", "arg_regex", "url", "content", "payload"):
-        return _regex_check(key, as_regex(value, key, data, where))
+        return _regex_check(key, as_regex(value, key, data, where)), None
     items = as_list(value, key, data, where)
     if key in ("reads", "writes"):
         globs = GlobSet(items)
-        return (lambda u, f: globs.any(u.reads) is not None) if key == "reads" else \
-            (lambda u, f: globs.any(u.writes) is not None)
+        return ((lambda u, f: globs.any(u.reads) is not None) if key == "reads" else
+                (lambda u, f: globs.any(u.writes) is not None)), globs
     if key in ("paths", "writes_to"):
         for item in items:
             if item not in PATH_CLASSES:
                 raise where.error(f"{key} must be among {', '.join(PATH_CLASSES)}, got {item!r}", data, key)
         wanted = frozenset(items)
         if key == "writes_to":
-            return lambda u, f: bool(f.write_classes(u) & wanted)
-        return lambda u, f: bool(f.path_classes(u) & wanted)
+            return (lambda u, f: not wanted.isdisjoint(f.write_classes(u))), None
+        return (lambda u, f: not wanted.isdisjoint(f.path_classes(u))), None
     if key in ("flags", "all_flags"):
         specs = [_flag_spec(item) for item in items]
         if key == "flags":
-            return lambda u, f: any(_has_flag(u.flags, name, val) for name, val in specs)
-        return lambda u, f: all(_has_flag(u.flags, name, val) for name, val in specs)
+            return (lambda u, f: any(_has_flag(u.flags, name, val) for name, val in specs)), None
+        return (lambda u, f: all(_has_flag(u.flags, name, val) for name, val in specs)), None
     if key == "subcommand":
         match = subcommand_regex(items).match
-        return lambda u, f: match(_joined(u)) is not None
-    return _list_check(key, items)
+        return (lambda u, f: match(u.joined) is not None), None
+    return _list_check(key, items), None
 
 
 def _bool_check(key: str, want: bool) -> Check:
@@ -195,19 +241,93 @@ def _bool_check(key: str, want: bool) -> Check:
     return lambda u, f: test(u, f) is want
 
 
-def _regex_check(key: str, pattern: Any) -> Check:
+def _regex_check(key: str, pattern: re.Pattern[str]) -> Check:
     search = pattern.search
-    if key == "line":
-        return lambda u, f: search(f.line) is not None
+    may = literal_prefilter(pattern)
+    if key in ("line", "payload"):
+        # the same for every unit of an action: decided once per action
+        text_of: Callable[[Facts], str] = (
+            (lambda f: f.line) if key == "line" else (lambda f: f.payload_json()))
+        memo_key = id(pattern)
+
+        def whole(u: Unit, f: Facts) -> bool:
+            found = f.memo.get(memo_key)
+            if found is None:
+                text = text_of(f)
+                found = f.memo[memo_key] = (may is None or may(text)) and search(text) is not None
+            return found
+
+        return whole
+    if may is None:
+        if key == "text":
+            return lambda u, f: search(u.text) is not None
+        if key == "arg_regex":
+            return lambda u, f: any(search(a) for a in u.args)
+        if key == "url":
+            return lambda u, f: u.http is not None and search(u.http.url) is not None
+        return lambda u, f: u.diff is not None and search(u.diff.added_text) is not None
     if key == "text":
-        return lambda u, f: search(u.text) is not None
+        return lambda u, f: may(u.text) and search(u.text) is not None
     if key == "arg_regex":
-        return lambda u, f: any(search(a) for a in u.args)
+        # no literal crosses a NUL, so none in the joined arguments means none in any one of them
+        return lambda u, f: bool(u.args) and may("\x00".join(u.args)) and any(search(a) for a in u.args)
     if key == "url":
-        return lambda u, f: u.http is not None and search(u.http.url) is not None
-    if key == "payload":
-        return lambda u, f: search(f.payload_json()) is not None
-    return lambda u, f: u.diff is not None and search(u.diff.added_text) is not None
+        return lambda u, f: u.http is not None and may(u.http.url) and search(u.http.url) is not None
+    return lambda u, f: (u.diff is not None and may(u.diff.added_text)
+                         and search(u.diff.added_text) is not None)
+
+
+class StarGlobs:
+    """`fnmatchcase` against any of several globs, faster than one regex of them all. Python's regex engine
+    backtracks through every `.*` of every alternative, so the usual shapes are tested apart: `*text*` with
+    one search for any of the texts, `text*` / `*text` with startswith / endswith; any other glob goes
+    through the regex as before. With `ignore_case`, lowered ASCII is compared (exactly what the regex's
+    IGNORECASE does there); other text goes through the regex of every glob.
+    """
+
+    __slots__ = ("_contains", "_fold", "_prefixes", "_regex", "_regex_all", "_suffixes")
+
+    def __init__(self, items: list[str], *, ignore_case: bool = False) -> None:
+        self._fold = ignore_case
+        contains: list[str] = []
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        rest: list[str] = []
+        for item in dict.fromkeys(items):
+            text = item.lower() if ignore_case else item
+            inner = text.strip("*")
+            simple = inner and not any(c in inner for c in "*?[") and (item.isascii() or not ignore_case)
+            if simple and text == f"*{inner}*":
+                contains.append(inner)
+            elif simple and text == f"{inner}*":
+                prefixes.append(inner)
+            elif simple and text == f"*{inner}":
+                suffixes.append(inner)
+            else:
+                rest.append(item)
+        flags = re.IGNORECASE if ignore_case else 0
+        self._contains = re.compile("|".join(map(re.escape, contains))).search if contains else None
+        self._prefixes = tuple(prefixes)
+        self._suffixes = tuple(suffixes)
+        self._regex = re.compile("|".join(fnmatch.translate(i) for i in rest), flags).match if rest else None
+        every = "|".join(fnmatch.translate(i) for i in items)
+        self._regex_all = re.compile(every, flags).match if items else None
+
+    def __bool__(self) -> bool:
+        return self._regex_all is not None
+
+    def match(self, value: str) -> bool:
+        if self._fold:
+            if not value.isascii():
+                return self._regex_all is not None and self._regex_all(value) is not None
+            value = value.lower()
+        if self._contains is not None and self._contains(value) is not None:
+            return True
+        if self._prefixes and value.startswith(self._prefixes):
+            return True
+        if self._suffixes and value.endswith(self._suffixes):
+            return True
+        return self._regex is not None and self._regex(value) is not None
 
 
 def glob_regex(items: list[str], *, ignore_case: bool = False) -> re.Pattern[str] | None:
@@ -235,19 +355,18 @@ def subcommand_regex(items: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.DOTALL)
 
 
-def _joined(unit: Unit) -> str:
-    return unit.joined
-
-
 def _list_check(key: str, items: list[str]) -> Check:
     exact = frozenset(items)
-    pattern = glob_regex(items)
-    glob_match = pattern.match if pattern is not None else None
+    globs = StarGlobs([i for i in items if any(c in i for c in "*?[")])
+    glob_match = globs.match if globs else None
 
     def hit(value: str) -> bool:
-        return value in exact or (glob_match is not None and glob_match(value) is not None)
+        return value in exact or (glob_match is not None and glob_match(value))
 
-    tool_match = (glob_regex(items, ignore_case=True) or re.compile("(?!)")).match
+    tool_match = StarGlobs([i for i in items if any(c in i for c in "*?[")], ignore_case=True).match
+    if key == "host":  # fnmatchcase against any of them, as one pattern
+        host_match = re.compile("|".join(fnmatch.translate(g) for g in items)).match
+        return lambda u, f: u.http is not None and _host(u.http.host, host_match)
     table: dict[str, Check] = {
         "kind": lambda u, f: f.kind in exact,
         "environment": lambda u, f: (f.environment or "unknown") in exact,
@@ -261,15 +380,15 @@ def _list_check(key: str, items: list[str]) -> Check:
         "sql_object": lambda u, f: u.sql is not None and any(hit(o) for o in u.sql.objects),
         "sql_function": lambda u, f: u.sql is not None and any(hit(n) for n in u.sql.functions),
         "method": lambda u, f: u.http is not None and u.http.method in exact,
-        "host": lambda u, f: u.http is not None and _host(u.http.host, items),
-        "tool": lambda u, f: u.tool.lower() in exact or tool_match(u.tool) is not None,
+        "tool": lambda u, f: u.tool.lower() in exact or tool_match(u.tool),
     }
     return table[key]
 
 
-def _host(host: str, globs: list[str]) -> bool:
-    bare = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    return any(fnmatchcase(host, g) or fnmatchcase(bare, g) for g in globs)
+def _host(host: str, match: Callable[[str], re.Match[str] | None]) -> bool:
+    if match(host) is not None:
+        return True
+    return host.count(":") == 1 and match(host.rsplit(":", 1)[0]) is not None
 
 
 def _flag_spec(item: str) -> tuple[str, str | None]:

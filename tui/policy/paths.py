@@ -22,6 +22,7 @@ PATH_CLASSES: tuple[str, ...] = (
 _NULL_DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/zero", "/dev/random",
                            "/dev/urandom", "/dev/tty", "/dev/stdin"})
 _WILD = re.compile(r"^\.?[*?{}\[\]!.]*[*?{}][*?{}\[\]!.]*$")
+_WILD_CHARS = re.compile(r"[*?{}]")
 _CWD_PREFIX = re.compile(r"^(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)(?=/|$)")
 
 
@@ -47,11 +48,28 @@ class PathClassifier:
         self.build = GlobSet(build)
         self._build_names = frozenset(b for b in build if "/" not in b and not any(c in b for c in "*?["))
         self._build_globs = GlobSet([b for b in build if "/" in b or any(c in b for c in "*?[")])
+        self._bases: dict[str, tuple[str, bool]] = {}  # workspace → (its normal form, is a build dir)
+        self._temp_dirs = tuple(prefix + "/" for prefix in self.temp)
+        self._system_dirs = tuple(prefix + "/" for prefix in self.system)
+        self._system_set = frozenset(self.system)
+        self._any_system = "/" in self.system
+
+    def _base(self, workspace: str) -> tuple[str, bool]:
+        """Memoised per workspace (an action's cwd: agents work in few directories)."""
+        found = self._bases.get(workspace)
+        if found is None:
+            base = normalise(workspace) if workspace.startswith(("/", "~")) else ""
+            found = (base, bool(base) and self.build.match(base.rsplit("/", 1)[-1]))
+            if len(self._bases) > 1024:
+                self._bases.clear()
+            self._bases[workspace] = found
+        return found
 
     def classify(self, raw: str, cwd: str = "", workspace: str = "") -> str:
         """`cwd` is where the command runs (after any `cd`); `workspace` is the action's own directory."""
-        raw = _CWD_PREFIX.sub(".", raw)
-        if "$" in raw.replace("$HOME", "").replace("${HOME}", "") or "`" in raw:
+        if raw.startswith(("$", "`")):
+            raw = _CWD_PREFIX.sub(".", raw)
+        if ("$" in raw and "$" in raw.replace("$HOME", "").replace("${HOME}", "")) or "`" in raw:
             return "variable"
         absolute = raw.startswith(("/", "~", "$HOME", "${HOME}"))
         if not absolute and cwd and cwd != workspace:
@@ -63,19 +81,20 @@ class PathClassifier:
             relative = posixpath.normpath(raw)
             return "outside" if relative.startswith("..") else self._inside(relative)
         path = normalise(raw, workspace)
-        base = normalise(workspace) if workspace.startswith(("/", "~")) else ""
+        base, base_is_build = self._base(workspace)
         if base and base != "/" and (path == base or path.startswith(base + "/")):
             inside = self._inside(path[len(base) + 1 :] or ".")
-            if inside.startswith("workspace") and self.build.match(base.rsplit("/", 1)[-1]):
+            if base_is_build and inside.startswith("workspace"):
                 return "build"  # the agent works inside a build output dir (`cd dist`)
             return inside
         return self._absolute(path)
 
     def _inside(self, relative: str) -> str:
         parts = relative.split("/")
-        if relative == "." or all(_wild(part) for part in parts):
+        # a wild part has one of `*?{}` (see _WILD), so without any every part is a plain name
+        if relative == "." or (_WILD_CHARS.search(relative) and all(_wild(part) for part in parts)):
             return "workspace-root"
-        if any(part in self._build_names for part in parts) or self._build_globs.match(relative):
+        if not self._build_names.isdisjoint(parts) or self._build_globs.match(relative):
             return "build"
         return "workspace"
 
@@ -90,10 +109,8 @@ class PathClassifier:
             return "null" if path in _NULL_DEVICES or path.startswith("/dev/fd/") else "device"
         if parts[0] in ("home", "Users") and (len(parts) == 1 or all(_wild(p) for p in parts[1:])):
             return "home"
-        for prefix in self.temp:
-            if path.startswith(prefix + "/"):
-                return "temp"
-        for prefix in self.system:
-            if path == prefix or path.startswith(prefix + "/") or prefix == "/":
-                return "system"
+        if path.startswith(self._temp_dirs):
+            return "temp"
+        if self._any_system or path in self._system_set or path.startswith(self._system_dirs):
+            return "system"
         return "outside"

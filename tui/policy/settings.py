@@ -43,7 +43,9 @@ class Settings:
     flags: dict[str, frozenset[str]] = field(default_factory=dict)  # tool (or "*") → flags
     subcommands: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     classifier: PathClassifier = field(default_factory=lambda: PathClassifier((), (), ()))
+    payload_keys: frozenset[str] = frozenset()  # tool payload keys whose values may name an environment
     _path_envs: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _signal_flags: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def environment_of_path(self, path: str) -> str:
         """The environment whose path globs match `path` (memoised: agents work in few directories)."""
@@ -58,7 +60,13 @@ class Settings:
 
     def signal_flags(self, tool: str) -> frozenset[str]:
         """Flags whose values name an environment for `tool` (its own plus the ones every tool shares)."""
-        return self.flags.get(tool, frozenset()) | self.flags.get("*", frozenset())
+        found = self._signal_flags.get(tool)
+        if found is None:
+            found = self.flags.get(tool, frozenset()) | self.flags.get("*", frozenset())
+            if len(self._signal_flags) > 4096:
+                self._signal_flags.clear()
+            self._signal_flags[tool] = found
+        return found
 
     def level_for(self, score: int) -> str:
         level = "low"
@@ -93,8 +101,8 @@ def build_settings(data: dict[str, Any], sources: dict[str, Where], default: Whe
     requirements = _requirements(data.get("requirements") or {}, roles, where("requirements"))
     environments = _environments(data.get("environments") or {}, where("environments"))
     signals = data.get("environment_signals") or {}
-    check_keys(signals, {"variables": 1, "flags": 1, "subcommands": 1}, "environment_signals",
-               where("environment_signals"))
+    check_keys(signals, {"variables": 1, "flags": 1, "subcommands": 1, "payload_keys": 1},
+               "environment_signals", where("environment_signals"))
     w = where("environment_signals")
     flags = {tool: frozenset(as_list(v, tool, signals["flags"], w)) for tool, v in
              (signals.get("flags") or {}).items()}
@@ -105,9 +113,11 @@ def build_settings(data: dict[str, Any], sources: dict[str, Where], default: Whe
     wp = where("paths")
     classifier = PathClassifier(*(as_list(paths.get(k, []), k, paths, wp)
                                   for k in ("system", "temp", "build")))
+    keys = as_list(signals.get("payload_keys", []), "payload_keys", signals, w)
+    payload_keys = frozenset(k.lower() for k in keys)
     return Settings(thresholds, roles, requirements, environments,
                     frozenset(as_list(signals.get("variables", []), "variables", signals, w)), flags,
-                    subcommands, classifier)
+                    subcommands, classifier, payload_keys=payload_keys)
 
 
 def _levels(data: Any, where: Where) -> dict[str, int]:

@@ -63,8 +63,13 @@ def _interpreter(ex: Expander, unit: Unit, call: Call, ctx: Context) -> None:
     for flag in ("-c", "-e", "-E", "--eval", "-r"):
         for code in unit.flags.get(flag, ()):
             ex.code_strings(unit, code, ctx)
-    if not unit.positionals and not unit.flags.keys() & {"-c", "-e", "-E", "--eval"}:
+    inline = unit.flags.keys() & {"-c", "-e", "-E", "--eval"}
+    if not unit.positionals and not inline:
         unit.dynamic = bool(unit.stdin_from) and payloads_unknown(call)
+    if unit.positionals[:1] in ((), ("-",)) and not inline and call.raw is not None:
+        piped = payloads.stdin_of(call.raw)  # a heredoc (`python3 - <<'EOF'`) or literal text piped in
+        if piped:
+            ex.code_strings(unit, piped, ctx)
 
 
 def payloads_unknown(call: Call) -> bool:
