@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
 
-from tui.live import Changed, Link, LinkChanged, Snapshot, Source
+from tui.live import BreakerTripped, Changed, Link, LinkChanged, Snapshot, Source
 from tui.model import Action
 from tui.screens.agents import AgentsScreen
 from tui.screens.help import HelpScreen
@@ -71,6 +71,18 @@ class InterlockApp(App[None]):
                 if isinstance(event, LinkChanged):
                     self._lag_alert(event.link)
                     self.link_changed.publish(event.link)
+                elif isinstance(event, BreakerTripped):
+                    self.bell()
+                    self.notify(
+                        ui_plain(
+                            f"{event.agent} clamped to {event.level}: {event.reason}. Only a "
+                            "human can release it (t on one of its actions)."
+                        ),
+                        title="Circuit breaker tripped",
+                        severity="error",
+                        markup=False,
+                        timeout=15,
+                    )
                 else:
                     self.actions_changed.publish(event)
                     if isinstance(event, Changed):

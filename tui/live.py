@@ -67,7 +67,16 @@ class LinkChanged:
     link: Link
 
 
-Event = Snapshot | Changed | LinkChanged
+@dataclass(frozen=True, slots=True)
+class BreakerTripped:
+    """A circuit breaker clamped an agent by itself: the on-call must hear about it at once."""
+
+    agent: str
+    level: str
+    reason: str
+
+
+Event = Snapshot | Changed | LinkChanged | BreakerTripped
 
 
 class GateUnavailable(Exception):
@@ -272,6 +281,15 @@ class LiveClient:
                         self._arrived(Action.from_json(message["action"]))
                     elif message.get("event") in ("autonomy", "incident", "breaker"):
                         self._refresh_soon()  # levels changed: show them without waiting for the poll
+                        if message.get("event") == "breaker":
+                            grant = message.get("grant") or {}
+                            self._out.put_nowait(
+                                BreakerTripped(
+                                    str(message.get("agent", "")),
+                                    str(grant.get("level", "")),
+                                    str(grant.get("reason", "")),
+                                )
+                            )
                     continue
                 future = self._futures.get(message.get("re", -1))
                 if future is not None and not future.done():

@@ -59,3 +59,23 @@ def _roster(app) -> str:
     except Exception:
         return ""
     return "\n".join(" ".join(str(cell) for cell in table.get_row_at(n)) for n in range(table.row_count))
+
+
+async def test_breaker_trip_rings_the_bell_and_says_who(live_gate: LiveGate) -> None:
+    import asyncio
+
+    from tui.gate.client import GateClient
+
+    app = app_for(live_gate)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.source.link.up, what="the connection")
+        for n in range(3):  # three rejections in the window trip the default breaker
+            action = await live_gate.submit(f"retry-forever {n}", agent="loop-bot")
+
+            def reject(action_id: str = action["id"]) -> None:
+                with GateClient(live_gate.control) as control:
+                    control.request("decide", id=action_id, verdict="reject", reason="stop looping")
+
+            await asyncio.to_thread(reject)
+        tripped = "Circuit breaker tripped: loop-bot clamped to observe"
+        await wait_until(pilot, lambda: any(tripped in t for t in toasts(app)), what="the breaker toast")
