@@ -64,8 +64,8 @@ async def test_agents_and_policy_screens_summarise_what_was_seen(live_gate: Live
         table = app.screen.query_one(DataTable)
         await wait_until(pilot, lambda: table.row_count == 2, what="two agents")
         ops, coder = cells(table)
-        assert ops[:1] == ["ops"] and ops[3] == "2" and ops[4] == "high"
-        assert coder[0] == "coder" and coder[3] == "0" and "1 approved" in coder[8]
+        assert ops[:2] == ["ops", "supervised"] and ops[4] == "2" and ops[5] == "high"
+        assert coder[0] == "coder" and coder[4] == "0" and "1 approved" in coder[9]
         await pilot.press("4")
         await wait_until(pilot, lambda: isinstance(app.screen, PolicyScreen), what="the policy screen")
         table = app.screen.query_one(DataTable)

@@ -18,6 +18,7 @@ from tui.audit.events import loads, rows
 from tui.audit.lag import DECIDED, trailing_run
 from tui.audit.stats import ratio
 from tui.store.base import Store
+from tui.timefmt import duration
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +151,3 @@ def pulse_from_store(
     return prime(Meter(window=window, bucket_s=bucket_s, sustain=sustain), store, now).snapshot(now)
 
 
-def duration(seconds: float) -> str:
-    """Compact: `42s`, `4m12s`, `3h05m`, `2d04h`."""
-    s = int(seconds)
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m{s % 60:02d}s"
-    if s < 86400:
-        return f"{s // 3600}h{s % 3600 // 60:02d}m"
-    return f"{s // 86400}d{s % 86400 // 3600:02d}h"

@@ -10,9 +10,9 @@ from typing import Any
 
 from tui.audit.charts import bar, sparkline
 from tui.audit.metrics import Outcome, Report
-from tui.audit.pulse import duration
 from tui.model import iso
 from tui.safe_text import visible
+from tui.timefmt import duration
 
 #: Bucket widths the report picks from: the smallest giving at most MAX_BUCKETS over the window.
 BUCKETS = (60.0, 300.0, 900.0, 3600.0, 6 * 3600.0, 86400.0, 7 * 86400.0)

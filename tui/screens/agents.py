@@ -10,8 +10,9 @@ from rich.text import Text
 from tui.model import Action
 from tui.screens.recent import RecentScreen
 from tui.statuses import AUTONOMY_LEVELS
+from tui.timefmt import duration
 from tui.ui_text import ui_rich
-from tui.widgets.cells import LEVEL_RANK, duration
+from tui.widgets.cells import LEVEL_RANK
 from tui.widgets.roster import Roster
 
 

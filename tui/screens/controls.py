@@ -9,14 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.live import GateRefused, GateUnavailable, Unconfirmed
 from tui.screens.confirm import ConfirmDialog
+from tui.screens.decisions import toast
 from tui.screens.host import host
 from tui.screens.reason import ReasonDialog
 from tui.screens.throttle import Throttle, ThrottleDialog
-from tui.ui_text import ui_plain, ui_text
+from tui.ui_text import ui_text
 
 
 class AgentControls:
@@ -106,11 +108,5 @@ class AgentControls:
             self._toast(f"{exc}. It may or may not have been applied.", f"{title}: not confirmed", "warning")
         return None
 
-    def _toast(self, message: str, title: str, severity: Any) -> None:
-        self.screen.notify(
-            ui_plain(message),
-            title=ui_plain(title),
-            severity=severity,
-            markup=False,
-            timeout=8 if severity == "error" else 5,
-        )
+    def _toast(self, message: str, title: str, severity: SeverityLevel) -> None:
+        toast(self.screen, message, title, severity)

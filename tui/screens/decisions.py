@@ -210,13 +210,18 @@ class Decider:
         self.screen.run_worker(self._bulk(actions, verdict, reason), group="decide")
 
     def _toast(self, message: str, title: str, severity: SeverityLevel) -> None:
-        self.screen.notify(
-            ui_plain(message),
-            title=ui_plain(title),
-            severity=severity,
-            markup=False,
-            timeout=8 if severity == "error" else 5,
-        )
+        toast(self.screen, message, title, severity)
+
+
+def toast(screen: Screen[Any], message: str, title: str, severity: SeverityLevel) -> None:
+    """The gate's answer to an on-call action, shown plainly (agent text inside: never markup)."""
+    screen.notify(
+        ui_plain(message),
+        title=ui_plain(title),
+        severity=severity,
+        markup=False,
+        timeout=8 if severity == "error" else 5,
+    )
 
 
 def refusal(exc: GateRefused) -> str:

@@ -10,8 +10,8 @@ from rich.text import Text
 
 from tui.model import Action
 from tui.screens.recent import RecentScreen
+from tui.timefmt import duration
 from tui.ui_text import ui_rich
-from tui.widgets.cells import duration
 from tui.widgets.roster import PolicyDigest
 
 

@@ -6,6 +6,7 @@ Pure functions over `Action` so they are cheap to call from `render_line` and tr
 from __future__ import annotations
 
 from tui.model import Action
+from tui.timefmt import duration
 
 LEVEL_RANK = {"critical": 3, "high": 2, "medium": 1, "low": 0}
 BADGE = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW"}
@@ -37,16 +38,6 @@ def history_key(action: Action) -> tuple[float, str]:
     return (-(action.resolved_at or action.created_at), action.id)
 
 
-def duration(seconds: float) -> str:
-    """A compact age: 42s, 3m12s, 2h05m, 3d04h."""
-    s = int(max(0.0, seconds))
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m{s % 60:02d}s"
-    if s < 86400:
-        return f"{s // 3600}h{s % 3600 // 60:02d}m"
-    return f"{s // 86400}d{s % 86400 // 3600:02d}h"
 
 
 def countdown(expires_at: float | None, now: float) -> str:

@@ -10,8 +10,9 @@ import json
 from textual.content import Content
 
 from tui.model import Action
+from tui.timefmt import duration
 from tui.ui_text import flags, ui_content, ui_text
-from tui.widgets.cells import badge, countdown, duration, is_production, short_id
+from tui.widgets.cells import badge, countdown, is_production, short_id
 from tui.widgets.queue_tally import AgentTally
 
 PAYLOAD_LIMIT = 4000

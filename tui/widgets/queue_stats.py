@@ -10,8 +10,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.live import Link
+from tui.timefmt import duration
 from tui.ui_text import ui_content
-from tui.widgets.cells import duration
 from tui.widgets.detail_text import LEVEL_STYLE
 from tui.widgets.queue_tally import QueueTally
 
