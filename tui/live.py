@@ -44,6 +44,9 @@ class Link:
     pulse: str = ""  # the audit pulse gauge: held arrivals vs decisions per minute, oldest wait, lag
     lagging: bool = False  # held arrivals have outpaced decisions for a sustained window
     autonomy: dict[str, Any] | None = None  # the gate's autonomy snapshot: default, grants, incident
+    policy_files: tuple[str, ...] = ()  # the rule files the gate loaded
+    policy_rules: int = 0
+    policy_loaded_at: float | None = None  # when the policy in force was loaded (start or last reload)
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +348,9 @@ class LiveClient:
             policy=None if policy is None else str(policy.get("hash", "")),
             policy_error="" if policy is None else str(policy.get("error", "")),
             autonomy=gate.get("autonomy") if isinstance(gate.get("autonomy"), dict) else None,
+            policy_files=tuple(str(f) for f in (policy or {}).get("files") or ()),
+            policy_rules=int((policy or {}).get("rules") or 0),
+            policy_loaded_at=(policy or {}).get("loaded_at"),
         )
 
     def _set_link(self, link: Link) -> None:

@@ -39,6 +39,8 @@ def test_policy_hot_reload_through_the_gate(tmp_path: Path) -> None:
     try:
         with gate.client() as agent:
             assert agent.submit(shell_action("ls"))["status"] == "pending"
+        loaded = json.loads(gate.cli("status", "--json").stdout)["gate"]["policy"]
+        assert loaded["files"] == [str(rules / "hold.yaml")] and loaded["rules"] == 1
         policy = rules / "hold.yaml"
         broken = wait_for_event(gate, "policy", lambda: policy.write_text("rules: [{id: x, nonsense: 1}]\n"))
         assert broken["ok"] is False and "hold.yaml:" in str(broken["error"])
@@ -50,6 +52,8 @@ def test_policy_hot_reload_through_the_gate(tmp_path: Path) -> None:
         relaxed = text.replace("score: 40", "score: 0").replace("level: medium", "level: low")
         fixed = wait_for_event(gate, "policy", lambda: policy.write_text(relaxed))
         assert fixed["ok"] is True and fixed["changed"] == ["test-everything-medium"]
+        reloaded = json.loads(gate.cli("status", "--json").stdout)["gate"]["policy"]
+        assert reloaded["loaded_at"] > loaded["loaded_at"] and reloaded["error"] == ""
         with gate.client() as agent:
             assert agent.submit(shell_action("ls -l"))["status"] == "allowed"
     finally:

@@ -176,7 +176,7 @@ async def _watch_rules(gate: Gate, rules: list[Path], stop: asyncio.Event) -> No
     assert gate.policy is not None
     async for event in watch_policy(rules, gate.policy, stop_event=stop):
         if isinstance(event, PolicyReloaded):
-            gate.policy, gate.policy_error = event.policy, ""
+            gate.policy, gate.policy_error, gate.policy_loaded_at = event.policy, "", gate.clock()
             change = {
                 "added": sorted(event.added),
                 "removed": sorted(event.removed),

@@ -68,6 +68,7 @@ class Gate:
         self.judge = judge  # overrides the policy (tests, embedders); autonomy still applies on top
         self.policy = policy
         self.policy_error = ""
+        self.policy_loaded_at = clock() if policy is not None else None  # set again on each hot reload
         self.approvers = approvers or Approvers()
         self._clock = clock
         self.feed = Feed()
@@ -283,6 +284,9 @@ class Gate:
                 "hash": self.policy.hash if self.policy else "",
                 "loaded": self.policy is not None,
                 "error": self.policy_error,
+                "files": [str(f) for f in self.policy.files] if self.policy else [],
+                "rules": len(self.policy.rule_ids) if self.policy else 0,
+                "loaded_at": self.policy_loaded_at,
             },
             "autonomy": self.autonomy.snapshot(),
         }

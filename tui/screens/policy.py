@@ -36,6 +36,11 @@ class PolicyScreen(RecentScreen):
         rows = []
         if link is not None and link.policy is not None:
             rows.append(_row("loaded (gate)", link.policy[:16] or "none loaded (every action held)", "bold"))
+        if link is not None and link.policy_loaded_at is not None:
+            when = f"{duration(now - link.policy_loaded_at)} ago ({link.policy_rules} rules)"
+            rows.append(_row("loaded / reloaded", when))
+        for path in link.policy_files if link is not None else ():
+            rows.append(_row("file", path))
         current = digest.last_hash[:16] or "none (held without a policy)"
         ago = f" ({duration(now - digest.last_at)} ago)" if digest.last_at else ""
         rows.append(_row("newest action", f"judged by {current}{ago}" if digest.last_at else "-"))
