@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.conftest import INTERLOCK, action_json, shell_action
-from tests.gate.test_cli import wait_for_pending
+from tests.conftest import action_json, shell_action
+from tests.gate.test_cli import start_submit, wait_for_pending
 from tests.ssh.conftest import SSHGate
 
 
@@ -20,17 +20,7 @@ def test_ls_json_without_a_pty(ssh_gate: SSHGate) -> None:
 
 def test_approval_over_ssh_unblocks_a_waiting_local_submitter(ssh_gate: SSHGate) -> None:
     gate = ssh_gate.gate
-    stdin = gate.workdir / "action.json"
-    stdin.write_text(action_json("make release"))
-    with stdin.open() as handle:
-        waiting = subprocess.Popen(
-            [*INTERLOCK, "submit", "--json"],
-            stdin=handle,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=gate.env,
-            text=True,
-        )
+    waiting = start_submit(gate, "make release", "--json")
     (held,) = wait_for_pending(gate)
     done = ssh_gate.ssh("alice", f"approve {held['id']} --reason 'checked over ssh' --json")
     assert done.returncode == 0, done.stderr

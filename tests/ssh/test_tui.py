@@ -13,8 +13,8 @@ import asyncssh
 import pyte
 import pytest
 
-from tests.conftest import INTERLOCK, action_json
-from tests.gate.test_cli import wait_for_pending
+from tests.conftest import action_json
+from tests.gate.test_cli import start_submit, wait_for_pending
 from tests.ssh.conftest import SSHGate
 
 DEADLINE_S = 30.0
@@ -102,17 +102,7 @@ def test_real_ssh_client_approves_in_the_tui_and_unblocks_a_local_submitter(ssh_
     if shutil.which("tmux") is None:
         pytest.fail("tmux is required to drive `ssh -t` (apt-get install tmux; .ci/run installs it)")
     gate = ssh_gate.gate
-    stdin = gate.workdir / "action.json"
-    stdin.write_text(action_json("make release"))
-    with stdin.open() as handle:
-        waiting = subprocess.Popen(
-            [*INTERLOCK, "submit", "--json"],
-            stdin=handle,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=gate.env,
-            text=True,
-        )
+    waiting = start_submit(gate, "make release", "--json")
     wait_for_pending(gate)
     session = f"interlock-test-{ssh_gate.port}"
     command = " ".join(ssh_gate.ssh_args("bob", "-tt"))
