@@ -10,6 +10,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Literal, Protocol
 
     Decision = Literal["allow", "deny", "ask", "defer"]
@@ -92,6 +93,26 @@ def field_str(data: dict[str, Any], name: str, *, required: bool = True) -> str:
     if not isinstance(value, str) or (required and not value):
         raise BadPayload(f"field {name!r} must be a non-empty string")
     return value
+
+
+def edit_of(data: dict[str, Any], every_key: str) -> tuple[str, str, bool]:
+    """One string replacement (old, new, every occurrence?) as agents' edit tools describe it."""
+    old = field_str(data, "old_string", required=False)
+    return old, field_str(data, "new_string", required=False), data.get(every_key) is True
+
+
+def tool_call(
+    payload: dict[str, Any],
+    events: tuple[str, ...],
+    tool_action: Callable[[str, dict[str, Any], str], dict[str, Any]],
+) -> tuple[str, dict[str, Any]]:
+    """The hook event (one of `events`, else BadPayload) and the Action its tool call maps to: the shape
+    Claude Code, Codex and Gemini share (`hook_event_name`, `tool_name`, `tool_input`, `cwd`)."""
+    event = field_str(payload, "hook_event_name")
+    if event not in events:
+        raise BadPayload(f"unsupported hook event {event!r}")
+    tool, data = field_str(payload, "tool_name"), field_obj(payload, "tool_input")
+    return event, tool_action(tool, data, field_str(payload, "cwd", required=False))
 
 
 def field_obj(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -10,7 +10,15 @@ from __future__ import annotations
 import os
 
 from tui.agents import actions
-from tui.agents.base import BadPayload, Call, InstallSpec, Verdict, answer_json, field_obj, field_str
+from tui.agents.base import (
+    Call,
+    InstallSpec,
+    Verdict,
+    answer_json,
+    edit_of,
+    field_str,
+    tool_call,
+)
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
 if TYPE_CHECKING:
@@ -26,22 +34,11 @@ def tool_action(tool: str, data: dict[str, Any], cwd: str) -> dict[str, Any]:
         content = field_str(data, "content", required=False)
         return actions.file_write(tool, field_str(data, "file_path"), content, cwd, data)
     if tool == "Edit":
-        edit = (
-            field_str(data, "old_string", required=False),
-            field_str(data, "new_string", required=False),
-            data.get("replace_all") is True,
+        return actions.file_edit(
+            tool, field_str(data, "file_path"), [edit_of(data, "replace_all")], cwd, data
         )
-        return actions.file_edit(tool, field_str(data, "file_path"), [edit], cwd, data)
     if tool == "MultiEdit":
-        edits = [
-            (
-                field_str(e, "old_string", required=False),
-                field_str(e, "new_string", required=False),
-                e.get("replace_all") is True,
-            )
-            for e in data.get("edits") or []
-            if isinstance(e, dict)
-        ]
+        edits = [edit_of(e, "replace_all") for e in data.get("edits") or [] if isinstance(e, dict)]
         return actions.file_edit(tool, field_str(data, "file_path"), edits, cwd, data)
     if tool == "WebFetch":
         return actions.http(tool, "GET", field_str(data, "url"), cwd, data)
@@ -65,14 +62,7 @@ class ClaudeCode:
     )
 
     def parse(self, payload: dict[str, Any]) -> Call:
-        event = field_str(payload, "hook_event_name")
-        if event not in ("PreToolUse", "PermissionRequest"):
-            raise BadPayload(f"unsupported hook event {event!r}")
-        action = tool_action(
-            field_str(payload, "tool_name"),
-            field_obj(payload, "tool_input"),
-            field_str(payload, "cwd", required=False),
-        )
+        event, action = tool_call(payload, ("PreToolUse", "PermissionRequest"), tool_action)
         headless = os.environ.get("CLAUDE_CODE_ENTRYPOINT", "").startswith("sdk")
         return Call(
             event,

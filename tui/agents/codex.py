@@ -7,7 +7,15 @@ Passing on PreToolUse is `{}` (valid JSON, no decision): Codex's own approval po
 from __future__ import annotations
 
 from tui.agents import actions
-from tui.agents.base import BadPayload, Call, InstallSpec, Verdict, answer_json, field_obj, field_str
+from tui.agents.base import (
+    BadPayload,
+    Call,
+    InstallSpec,
+    Verdict,
+    answer_json,
+    field_str,
+    tool_call,
+)
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
 if TYPE_CHECKING:
@@ -43,14 +51,7 @@ class Codex:
     )
 
     def parse(self, payload: dict[str, Any]) -> Call:
-        event = field_str(payload, "hook_event_name")
-        if event not in ("PreToolUse", "PermissionRequest"):
-            raise BadPayload(f"unsupported hook event {event!r}")
-        action = tool_action(
-            field_str(payload, "tool_name"),
-            field_obj(payload, "tool_input"),
-            field_str(payload, "cwd", required=False),
-        )
+        event, action = tool_call(payload, ("PreToolUse", "PermissionRequest"), tool_action)
         return Call(event, action, session=field_str(payload, "session_id", required=False))
 
     def render(self, event: str, verdict: Verdict) -> tuple[bytes, int]:

@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 
 from tui.agents import actions
-from tui.agents.base import BadPayload, Call, InstallSpec, Verdict, answer_json, field_obj, field_str
+from tui.agents.base import (
+    Call,
+    InstallSpec,
+    Verdict,
+    answer_json,
+    edit_of,
+    field_str,
+    tool_call,
+)
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
 if TYPE_CHECKING:
@@ -26,12 +34,9 @@ def tool_action(tool: str, data: dict[str, Any], cwd: str) -> dict[str, Any]:
         content = field_str(data, "content", required=False)
         return actions.file_write(tool, field_str(data, "file_path"), content, cwd, data)
     if tool == "replace":
-        edit = (
-            field_str(data, "old_string", required=False),
-            field_str(data, "new_string", required=False),
-            data.get("allow_multiple") is True,
+        return actions.file_edit(
+            tool, field_str(data, "file_path"), [edit_of(data, "allow_multiple")], cwd, data
         )
-        return actions.file_edit(tool, field_str(data, "file_path"), [edit], cwd, data)
     url = URL.search(str(data.get("url") or data.get("prompt") or ""))
     if tool == "web_fetch" and url:
         return actions.http(tool, "GET", url.group(0), cwd, data)
@@ -52,14 +57,7 @@ class Gemini:
     )
 
     def parse(self, payload: dict[str, Any]) -> Call:
-        event = field_str(payload, "hook_event_name")
-        if event != "BeforeTool":
-            raise BadPayload(f"unsupported hook event {event!r}")
-        action = tool_action(
-            field_str(payload, "tool_name"),
-            field_obj(payload, "tool_input"),
-            field_str(payload, "cwd", required=False),
-        )
+        event, action = tool_call(payload, ("BeforeTool",), tool_action)
         return Call(event, action, session=field_str(payload, "session_id", required=False))
 
     def render(self, event: str, verdict: Verdict) -> tuple[bytes, int]:
