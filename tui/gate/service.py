@@ -75,7 +75,8 @@ class Gate:
         self.started_at = clock()
         self.autonomy = Autonomy(self.settings, _grants(store), _incident(store))
         self._waiters: dict[str, list[asyncio.Future[Action]]] = {}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._timers: dict[str, asyncio.TimerHandle] = {}  # action id -> its expiry
+        self._grant_timers: dict[str, asyncio.TimerHandle] = {}  # agent -> the end of its time box
         self._halt_watchers: dict[str, list[asyncio.Future[str]]] = {}
         self.audit: Auditor = audit or NullAuditor()
         self.sessions: dict[str, Identity] = {}  # token -> identity, for SSH sessions' subprocesses
@@ -97,13 +98,14 @@ class Gate:
         for action in pending:
             self._arm_expiry(action)
         for grant in list(self.autonomy.grants.values()):
-            self._arm_grant(grant)
+            self._arm_grant(grant.agent, grant)
         return len(pending)
 
     def stop(self) -> None:
-        for handle in self._timers.values():
+        for handle in (*self._timers.values(), *self._grant_timers.values()):
             handle.cancel()
         self._timers.clear()
+        self._grant_timers.clear()
         for waiting in self._waiters.values():
             for future in waiting:
                 future.cancel()
@@ -273,7 +275,7 @@ class Gate:
 
     def status(self) -> dict[str, Any]:
         return {
-            "pending": len(self._timers) - sum(1 for key in self._timers if key.startswith("grant:")),
+            "pending": len(self._timers),
             "waiters": sum(len(f) for f in self._waiters.values()),
             "subscribers": len(self.feed),
             "ttl_s": self.ttl_s,
@@ -300,7 +302,7 @@ class Gate:
             "autonomy",
             {"agent": agent, "grant": None if grant is None else grant.to_json(), "at": self.clock()},
         )
-        self._arm_grant(grant)
+        self._arm_grant(agent, grant)
         self.feed.publish({"event": "autonomy", "agent": agent, "grant": grant.to_json() if grant else None})
         self._wake_halted()
 
@@ -358,17 +360,17 @@ class Gate:
                     if not future.done():
                         future.set_result(why)
 
-    def _arm_grant(self, grant: Grant | None) -> None:
-        if grant is None or grant.until is None:
-            return
-        key = f"grant:{grant.agent}"
-        if key in self._timers:
-            self._timers[key].cancel()
-        delay = max(0.0, grant.until - self.clock())
-        self._timers[key] = asyncio.get_running_loop().call_later(delay, self._lapse, grant.agent)
+    def _arm_grant(self, agent: str, grant: Grant | None) -> None:
+        """Time the end of the agent's time box; a replaced or cleared grant's old timer is cancelled."""
+        old = self._grant_timers.pop(agent, None)
+        if old is not None:
+            old.cancel()
+        if grant is not None and grant.until is not None:
+            delay = max(0.0, grant.until - self.clock())
+            self._grant_timers[agent] = asyncio.get_running_loop().call_later(delay, self._lapse, agent)
 
     def _lapse(self, agent: str) -> None:
-        self._timers.pop(f"grant:{agent}", None)
+        self._grant_timers.pop(agent, None)
         self.apply_grant(self.autonomy.lapse(agent, self.clock()), agent)
 
     # --- internals ----------------------------------------------------------------------------------
