@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tui.live import Changed, Link, Snapshot
 from tui.model import Action
@@ -15,6 +14,7 @@ from tui.screens.decisions import Decider
 from tui.screens.host import host
 from tui.widgets.app_bar import AppBar
 from tui.widgets.detail import ActionDetail
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.link_banner import LinkBanner
 from tui.widgets.queue_tally import QueueTally
 
@@ -46,7 +46,7 @@ class DetailScreen(Screen[None]):
         yield AppBar(self.tab)
         yield LinkBanner()
         yield ActionDetail(clock=host(self).clock)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         live = host(self)

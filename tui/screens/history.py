@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.live import Changed, GateUnavailable, Link, Snapshot, Unconfirmed
 from tui.screens.detail import DetailScreen
@@ -21,6 +21,7 @@ from tui.widgets.action_list import ActionList
 from tui.widgets.app_bar import AppBar
 from tui.widgets.columns import HistoryColumns
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.link_banner import LinkBanner
 from tui.widgets.list_header import ListHeader
 
@@ -53,7 +54,7 @@ class HistoryScreen(Screen[None]):
         yield ListHeader(self.columns)
         yield ActionList(self.columns, clock=host(self).clock, id="history")
         yield FilterBar(id="filter")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         live = host(self)

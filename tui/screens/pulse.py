@@ -14,12 +14,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.live import GateRefused, GateUnavailable, Link, Unconfirmed
 from tui.screens.host import host
 from tui.ui_text import ui_text
 from tui.widgets.app_bar import AppBar
+from tui.widgets.key_bar import KeyBar
 
 WINDOW_S = 24 * 3600.0
 
@@ -36,7 +37,7 @@ class PulseScreen(Screen[None]):
         yield AppBar("pulse")
         with VerticalScroll():
             yield Static(Content("loading the governance report…"), id="report")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         live = host(self)

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from tui.live import Changed, Link, Snapshot
 from tui.model import Action
@@ -26,6 +26,7 @@ from tui.widgets.cells import BULK_LEVELS
 from tui.widgets.columns import QueueColumns
 from tui.widgets.detail import ActionDetail
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.link_banner import LinkBanner
 from tui.widgets.list_header import ListHeader
 from tui.widgets.queue_stats import QueueStats
@@ -79,7 +80,7 @@ class QueueScreen(Screen[None]):
                 yield ActionList(self.columns, clock=clock, tally=self.tally, id="queue")
             yield ActionDetail(clock=clock)
         yield FilterBar(id="filter")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         live = host(self)

@@ -13,13 +13,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.live import Changed, GateUnavailable, Link, Snapshot, Unconfirmed
 from tui.model import Action
 from tui.screens.host import host
 from tui.ui_text import ui_content
 from tui.widgets.app_bar import AppBar
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.link_banner import LinkBanner
 
 RECENT = 1000
@@ -49,7 +50,7 @@ class RecentScreen(Screen[None]):
         yield LinkBanner()
         yield Static(id="recent-note")
         yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         live = host(self)
