@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import LiveGate, wait_until
+from conftest import NOW, LiveGate, fixed_action, wait_until
 from textual.widgets import DataTable
 
 from tui.app import InterlockApp
 from tui.gate.approvers import Identity
 from tui.live import LiveClient
+from tui.model import Requirement
 from tui.screens.agents import AgentsScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
@@ -15,6 +16,7 @@ from tui.screens.history import HistoryScreen
 from tui.screens.policy import PolicyScreen
 from tui.widgets.action_list import ActionList
 from tui.widgets.detail import ActionDetail
+from tui.widgets.detail_text import review
 
 BOB = Identity(name="bob")
 
@@ -124,3 +126,22 @@ async def test_command_palette_offers_the_screen_keys(live_gate: LiveGate) -> No
         titles = [command.title for command in app.get_system_commands(app.screen)]
     assert {"Approve", "Reject", "Filter"} <= set(titles)
     assert "Screenshot" not in titles, "it would write a file on the gatehost"
+
+
+async def test_detail_shows_the_quorum_the_gate_applies(live_gate: LiveGate) -> None:
+    """This gate has no approvers file (single-user): one approval decides, whatever the policy asks."""
+    held = await live_gate.submit("terraform apply", level="high", payload={"approvals": 2})
+    app = app_for(live_gate)
+    async with app.run_test(size=(160, 48)) as pilot:
+        body = app.screen.query_one("#detail-body")
+        await wait_until(pilot, lambda: "SO FAR" in body.text, what="the selected action's detail")
+        assert "1 approval (single-user mode; the policy asks 2)" in body.text
+        assert "0 of 1 approvals" in body.text
+    assert live_gate.gate.show(held["id"]).requirement.approvals == 2, "the stored policy figure is kept"
+
+
+def test_review_text_shows_the_policy_quorum_with_approvers() -> None:
+    action = fixed_action(1, requirement=Requirement(approvals=2, role="senior"))
+    shown = review(action, NOW, single_user=False).plain
+    assert "2 approvals · role senior" in shown and "0 of 2 approvals" in shown
+    assert "single-user" not in shown

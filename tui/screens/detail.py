@@ -72,6 +72,7 @@ class DetailScreen(Screen[None]):
     def _on_link(self, link: Link) -> None:
         self.query_one(AppBar).link = link
         self.query_one(LinkBanner).link = link
+        self.query_one(ActionDetail).single_user = link.single_user
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("approve", "reject"):

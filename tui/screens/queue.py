@@ -111,6 +111,7 @@ class QueueScreen(Screen[None]):
     def _on_link(self, link: Link) -> None:
         self.query_one(AppBar).link = link
         self.query_one(LinkBanner).link = link
+        self.query_one(ActionDetail).single_user = link.single_user
         self.query_one(QueueStats).link = link
 
     def on_action_list_highlighted(self, event: ActionList.Highlighted) -> None:

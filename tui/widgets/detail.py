@@ -48,6 +48,7 @@ class ActionDetail(Vertical):
         self.clock = clock
         self.tally: AgentTally | None = None
         self._diff_of: str | None = None
+        self.single_user = False  # set from the gate's link: the quorum shown is the one it applies
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Nothing selected."), id="detail-empty")
@@ -70,7 +71,7 @@ class ActionDetail(Vertical):
             command,
             text.warnings(action),
             text.risk(action),
-            text.review(action, now),
+            text.review(action, now, single_user=self.single_user),
             text.agent(action, self.tally, now),
             text.payload(action),
         ]

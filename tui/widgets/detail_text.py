@@ -108,16 +108,21 @@ def risk(action: Action) -> Content:
     return _join(lines)
 
 
-def review(action: Action, now: float) -> Content:
+def review(action: Action, now: float, *, single_user: bool = False) -> Content:
+    """What the gate will ask for. In single-user mode the gate caps the quorum at one (gate/review.py):
+    showing the policy's number there would promise a second approval nobody can give."""
     need = action.requirement
-    parts = [f"{need.approvals} approval{'s' if need.approvals != 1 else ''}", f"role {need.role}"]
+    quorum = 1 if single_user else need.approvals
+    parts = [f"{quorum} approval{'s' if quorum != 1 else ''}", f"role {need.role}"]
+    if quorum != need.approvals:
+        parts[0] += f" (single-user mode; the policy asks {need.approvals})"
     if need.reason_required:
         parts.append("a written reason")
     if need.min_review_s:
         parts.append(f"at least {duration(need.min_review_s)} on the diff")
     lines = [ui_content(("NEEDS ", LABEL), " · ".join(parts))]
     approvals = [d for d in action.decisions if d.verdict == "approve"]
-    lines.append(ui_content(("SO FAR ", LABEL), f"{len(approvals)} of {need.approvals} approvals"))
+    lines.append(ui_content(("SO FAR ", LABEL), f"{len(approvals)} of {quorum} approvals"))
     for d in action.decisions:
         mark = ("  ✓ ", "bold $success") if d.verdict == "approve" else ("  ✗ ", "bold $error")
         lines.append(
