@@ -65,9 +65,27 @@ def become_session(slave: int, env: dict[str, str]) -> int:
     return run_tui(None)
 
 
+# Modules a session would otherwise import after the fork, at every start (the terminal driver and its
+# key parser, layouts, scroll bars): ~7 ms a session, measured with `sys.modules` before and after a run.
+PRELOAD = (
+    "textual.drivers.linux_driver",
+    "textual._xterm_parser",
+    "textual.scrollbar",
+    "textual.layouts.factory",
+    "textual.pilot",
+)
+
+
 def serve(path: str) -> None:
+    import gc
+    import importlib
+
     import tui.app  # the expensive imports, once, before any fork
     import tui.launch  # noqa: F401
+
+    for name in PRELOAD:
+        importlib.import_module(name)
+    gc.freeze()  # what is imported now is shared by every fork: keep the collector from touching it
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
