@@ -185,3 +185,34 @@ def test_the_gate_judges_with_the_loaded_policy(gate: GateProcess) -> None:
     assert action["status"] == "pending"
     assert action["risk"]["reasons"][0]["rule"] == "test-everything-medium"
     assert len(action["policy_hash"]) == 64
+
+
+def test_a_gate_dying_mid_request_is_reported_as_such(tmp_path: Path) -> None:
+    """A peer that closes with our request unread makes recv() fail with ECONNRESET, not EOF; both mean
+    the gate went away mid-request, and neither may read as "start it with `interlock serve`"."""
+    import threading
+
+    from tui.gate.client import GateClient, GateUnreachable
+
+    path = tmp_path / "dying.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(1)
+    received = threading.Event()
+
+    def die() -> None:
+        conn, _ = server.accept()
+        while not received.is_set():
+            received.wait(0.01)
+        conn.close()  # the request is still unread: the client's recv sees a reset
+
+    dying = threading.Thread(target=die)
+    dying.start()
+    with GateClient(path, timeout=5.0) as client:
+        sock = client._connect()
+        sock.sendall(b'{"op": "status", "re": 0}\n' * 100)
+        received.set()
+        with pytest.raises(GateUnreachable, match="the gate closed the connection"):
+            client.request("status")
+    dying.join()
+    server.close()

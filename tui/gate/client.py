@@ -89,6 +89,9 @@ class GateClient:
         except TimeoutError:
             self.close()
             raise self._unreachable("no answer in time") from None
+        except (ConnectionResetError, BrokenPipeError):  # the gate died mid-request: same as EOF
+            self.close()
+            raise self._unreachable("the gate closed the connection") from None
         except OSError as exc:
             self.close()
             raise self._unreachable(exc.strerror or str(exc)) from None
