@@ -16,7 +16,7 @@ from tui.policy import load_policy, shipped_rules_dir
 from tui.policy.reload import watch_policy
 from tui.policy.cli import run
 policy = load_policy([shipped_rules_dir()])
-for command in ('ls', 'ls | wc -l', 'psql -c "drop table x"', 'curl -X DELETE https://x.example'):
+for command in ('ls', 'ls | wc -l', 'ls | wc -l > n', 'psql -c "drop table x"', 'curl -X DELETE https://x.example'):
     policy.evaluate(from_submission({'agent': {'id': 'a'}, 'kind': 'shell', 'command': command}))
 policy.evaluate(from_submission({'agent': {'id': 'a'}, 'kind': 'file_edit', 'path': 'x', 'diff': '+a'}))
 loaded = sorted({m.split('.')[0] for m in set(sys.modules) - before})

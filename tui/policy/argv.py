@@ -105,6 +105,8 @@ def file_effects(  # noqa: PLR0912 - flat on purpose: hot path
     cwd: str,
 ) -> tuple[list[str], list[str]]:
     """(reads, writes) as normalised paths: what the command takes in and what it changes or deletes."""
+    if not redirects and tool not in _AFFECTS:
+        return [], []
     reads: list[str] = []
     writes: list[str] = []
     for op, target in redirects:
@@ -143,6 +145,11 @@ def file_effects(  # noqa: PLR0912 - flat on purpose: hot path
 _UPLOADERS = frozenset({"curl", "http", "xh", "wget", "openssl", "ssh-keygen"})
 _OUTPUT_FLAGS = {"curl": ("-o", "--output"), "wget": ("-O", "--output-document"), "sort": ("-o", "--output"),
                  "openssl": ("-out",), "gpg": ("-o", "--output")}
+
+
+#: Every tool `file_effects` knows to read or write files: any other reads and writes only its redirections.
+_AFFECTS = frozenset({*READERS, *WRITERS, "cp", "mv", "ln", "install", *IN_PLACE, "dd", *_OUTPUT_FLAGS,
+                      *_UPLOADERS})
 
 
 def _output_files(tool: str, flags: dict[str, frozenset[str]]) -> list[str]:

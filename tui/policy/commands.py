@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tui.policy import payloads, shell, special
 from tui.policy.argv import command_name, file_effects, mixed_script, parse_flags
@@ -55,9 +56,9 @@ _CODE_SHELL = re.compile(
     r"(['\"])(.+?)\1")
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """Where a script runs: set by whatever wrapped it."""
+class Context(NamedTuple):
+    """Where a script runs: set by whatever wrapped it (a NamedTuple: immutable, and a third of the cost of
+    a frozen dataclass to build, which every script and nested command does)."""
 
     cwd: str = ""
     depth: int = 0
@@ -114,7 +115,8 @@ class Expander:
         else:
             return None
         upstream = made.get(id(raw.upstream)) if raw.upstream is not None else None
-        reads = [p for sub in raw.substitutions if id(sub) in made for p in made[id(sub)].reads]
+        reads = [p for sub in raw.substitutions if id(sub) in made for p in made[id(sub)].reads] \
+            if raw.substitutions else []
         first = raw.words[0] if raw.words else None
         call = Call(argv, raw.text, _join(ctx.cwd, raw.cwd), raw=raw, upstream=upstream,
                     assignments=dict(raw.assignments), redirects=list(raw.redirects), reads=reads,
@@ -203,12 +205,12 @@ class Expander:
     # --- commands that run other commands ----------------------------------------------------------
 
     def follow(self, unit: Unit, call: Call, ctx: Context) -> None:
-        inner = ctx if not unit.privileged or ctx.privileged else replace(ctx, privileged=True)
+        inner = ctx if not unit.privileged or ctx.privileged else ctx._replace(privileged=True)
         special.follow(self, unit, call, inner)
 
     def nested(self, unit: Unit, text: str, ctx: Context, *, decoded: bool = False, remote: str = "") -> None:
         unit.embedded = True
-        self.script(text, replace(ctx, cwd="" if remote else unit.cwd, depth=ctx.depth + 1, nested=True,
+        self.script(text, ctx._replace(cwd="" if remote else unit.cwd, depth=ctx.depth + 1, nested=True,
                                   decoded=ctx.decoded or decoded, via=(*unit.via, unit.name),
                                   remote=remote or ctx.remote))
 
@@ -216,7 +218,7 @@ class Expander:
         if not argv:
             return
         unit.embedded = True
-        inner = replace(ctx, depth=ctx.depth + 1, nested=True, via=(*unit.via, unit.name),
+        inner = ctx._replace(depth=ctx.depth + 1, nested=True, via=(*unit.via, unit.name),
                         remote=remote or ctx.remote)
         self.call(Call(list(argv), " ".join(argv), "" if remote else unit.cwd), inner)
 

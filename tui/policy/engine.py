@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.model import Action, Reason, Requirement, Risk
 from tui.policy.facts import Facts, build
+from tui.policy.features import features
 from tui.policy.globs import GlobUnion
-from tui.policy.matchers import Block, features
+from tui.policy.matchers import INDEXED_VALUES, Block, indexed_value
 from tui.policy.rules import Rule
 from tui.policy.schema import LEVELS
 from tui.policy.settings import Settings
@@ -26,7 +27,7 @@ from tui.policy.units import Unit
 from tui.safe_text import visible
 
 Candidate = tuple[Rule, Block]
-_Key = tuple[str, str, str, frozenset[str]]
+_Key = tuple[str, str | None, str, int]
 _Entry = tuple[Rule, Block, tuple[Callable[[Unit, Facts], bool], ...], tuple[Block, ...]]
 #: Evaluations kept per policy (a new policy starts empty, so a reload never serves stale verdicts).
 CACHE_SIZE = 4096
@@ -58,7 +59,9 @@ class _Index:
     Blocks naming exact commands are found by dictionary lookup; blocks with command globs are tested
     against a name once and the resulting candidate list is memoised per name (names repeat: ls, git, …).
     A first positional that no block names as its first subcommand word is memoised as "" (it filters
-    exactly as any other such word would), so paths and values do not defeat the memo.
+    exactly as any other such word would), so paths and values do not defeat the memo. SQL, HTTP and tool
+    units are filed the same way by their statement, method or tool name (`matchers.INDEXED_VALUES`): a
+    `DELETE` is not tested against the dozen blocks that want other statements.
     """
 
     _MEMO_LIMIT = 4096
@@ -68,7 +71,7 @@ class _Index:
         self.globbed: tuple[list[Candidate], ...] = ([], [])
         self.generic: tuple[dict[str, list[Candidate]], ...] = ({}, {})
         self.memo: tuple[dict[tuple[str, str], list[Candidate]], ...] = ({}, {})
-        self.filtered: tuple[dict[tuple[str, str, str, frozenset[str]], list[Candidate]], ...] = ({}, {})
+        self.filtered: tuple[dict[_Key, list[Candidate]], ...] = ({}, {})
         self.prepared: tuple[dict[_Key, tuple[list[_Entry], bool]], ...] = ({}, {})
         firsts: set[str] = set()
         for rule in rules:
@@ -89,14 +92,14 @@ class _Index:
         self.writes = GlobUnion(g for block in blocks for key, g in block.globs if key == "writes")
         self.reads = GlobUnion(g for block in blocks for key, g in block.globs if key == "reads")
 
-    def entries(self, unit: Unit, second: int, feats: frozenset[str]) -> tuple[list[_Entry], bool]:
+    def entries(self, unit: Unit, second: int, key: _Key) -> tuple[list[_Entry], bool]:
         """`candidates` ready to run: (rule, block, its checks, the rule's unless), and whether a rule
-        appears more than once (only then must later blocks of a matched rule be skipped)."""
-        key = self._key(unit, feats)
+        appears more than once (only then must later blocks of a matched rule be skipped). `key` is
+        `key(unit, features)`, worked out once for both passes."""
         memo = self.prepared[second]
         found = memo.get(key)
         if found is None:
-            listed = self.candidates(unit, second, feats)
+            listed = self.candidates(unit, second, key)
             ids = [rule.id for rule, _ in listed]
             found = ([(rule, block, block.indexed_checks, rule.unless) for rule, block in listed],
                      len(set(ids)) != len(ids))
@@ -105,28 +108,32 @@ class _Index:
             memo[key] = found
         return found
 
-    def _key(self, unit: Unit, feats: frozenset[str]) -> tuple[str, str, str, frozenset[str]]:
+    def key(self, unit: Unit, feats: int) -> _Key:
         if unit.utype == "command":
             first = unit.positionals[0] if unit.positionals else ""
             return "command", unit.name, first if first in self.first_words else "", feats
-        return unit.utype, "", "", feats
+        return unit.utype, indexed_value(unit), "", feats
 
-    def candidates(self, unit: Unit, second: int, feats: frozenset[str]) -> list[Candidate]:
+    def candidates(self, unit: Unit, second: int, key: _Key) -> list[Candidate]:
         """The blocks worth testing on `unit`: right name, right first word, required features present."""
-        key = self._key(unit, feats)
-        first = key[2]
         memo = self.filtered[second]
         found = memo.get(key)
         if found is None:
-            found = [(r, b) for r, b in self._by_name(unit, second, first) if b.requires <= feats]
+            feats = key[3]
+            found = [(r, b) for r, b in self._by_name(unit, second, key) if b.need & feats == b.need]
             if len(memo) >= self._MEMO_LIMIT:
                 memo.clear()
             memo[key] = found
         return found
 
-    def _by_name(self, unit: Unit, second: int, first: str) -> list[Candidate]:
+    def _by_name(self, unit: Unit, second: int, unit_key: _Key) -> list[Candidate]:
         if unit.utype != "command":
-            return self.generic[second].get(unit.utype, [])
+            generic = self.generic[second].get(unit.utype, [])
+            field = INDEXED_VALUES.get(unit.utype)
+            if field is None:
+                return generic
+            return [(r, b) for r, b in generic if b.admits(field, unit_key[1])]
+        first = unit_key[2]
         key = (unit.name, first)
         memo = self.memo[second]
         found = memo.get(key)
@@ -154,6 +161,13 @@ class Policy:
         self.rule_ids = frozenset(r.id for r in rules)
         self.by_id = {r.id: r for r in rules}
         self._index = _Index(rules)
+        #: a score's level rank (scores are clamped to 0..100) and each level's base requirement, worked
+        #: out once: every unit needs the one, every evaluation the other
+        self._score_rank = tuple(_RANK[settings.level_for(score)] for score in range(101))
+        self._base_requirement = {level: settings.requirement(level) for level in LEVELS}
+        #: each rule's place among reasons: heaviest first (its score, or its level's threshold if higher)
+        self._weights = {r.id: -max(r.score, settings.thresholds.get(r.level or "", 0)) for r in rules}
+        self._requiring = frozenset(r.id for r in rules if r.require)  # rules that raise the requirement
         self._cache: OrderedDict[tuple[str, ...], Evaluation] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -197,11 +211,12 @@ class Policy:
             read_only = read_only and s.unit.read_only
         risk = Risk(worst.score, worst.level, self._reasons(scored, facts), read_only)
         return Evaluation(risk, facts.environment, "deny" if deny else ("allow" if allow else None),
-                          self._requirement(worst.level, rules.values()), human, self.hash, frozenset(rules))
+                          self._requirement(worst.level, rules), human, self.hash, frozenset(rules))
 
     def _unit(self, unit: Unit, facts: Facts) -> _Scored:
-        feats = features(unit, facts, self._index.writes, self._index.reads)
-        first = self._matching(unit, facts, 0, feats)
+        index = self._index
+        key = index.key(unit, features(unit, facts, index.writes, index.reads))
+        first = self._matching(unit, facts, 0, key)
         known = read_only = False
         not_read_only = False
         for rule, block in first:
@@ -212,22 +227,22 @@ class Policy:
                 not_read_only = True
         unit.known = known
         unit.read_only = read_only and not not_read_only and not _writes(unit)
-        found = first + self._matching(unit, facts, 1, feats)
+        found = first + self._matching(unit, facts, 1, key)
         total = 0
         floor = 0
         for rule, _ in found:
             total += rule.score
             floor = max(floor, _RANK[rule.level])
         total = 0 if total < 0 else (100 if total > 100 else total)
-        settings = self.settings
-        level = LEVELS[max(_RANK[settings.level_for(total)], floor)]
+        rank = self._score_rank[total]
+        level = LEVELS[rank if rank > floor else floor]
         if level != "low":
-            total = max(total, settings.thresholds[level])
+            total = max(total, self.settings.thresholds[level])
         return _Scored(unit, found, total, level)
 
-    def _matching(self, unit: Unit, facts: Facts, second: int, feats: frozenset[str]) -> list[Candidate]:
+    def _matching(self, unit: Unit, facts: Facts, second: int, key: _Key) -> list[Candidate]:
         out: list[Candidate] = []
-        entries, repeats = self._index.entries(unit, second, feats)
+        entries, repeats = self._index.entries(unit, second, key)
         seen: set[str] = set()
         for rule, block, checks, unless in entries:
             # candidates are indexed by unit type and name, so only the block's other checks are left to run
@@ -245,23 +260,24 @@ class Policy:
         return out
 
     def _reasons(self, scored: list[_Scored], facts: Facts) -> tuple[Reason, ...]:
-        best: dict[str, tuple[int, Reason]] = {}
-        thresholds = self.settings.thresholds
+        best: dict[str, tuple[int, str, Reason]] = {}  # sorted as (-weight, rule id): ids are unique
         order = scored if len(scored) == 1 else sorted(scored, key=lambda s: (-_RANK[s.level], -s.score))
+        weights = self._weights
         for s in order:
             for rule, block in s.rules:
                 if rule.id in best:
                     continue
-                weight = max(rule.score, thresholds.get(rule.level or "", 0))
-                best[rule.id] = (weight, Reason(rule.id, f"{rule.reason}: {_detail(block, s.unit, facts)}",
-                                                rule.score))
-        return tuple(r for _, r in sorted(best.values(), key=_reason_order))
+                text = f"{rule.reason}: {_detail(block, s.unit, facts)}"
+                best[rule.id] = (weights[rule.id], rule.id, Reason(rule.id, text, rule.score))
+        return tuple([entry[2] for entry in sorted(best.values())])
 
-    def _requirement(self, level: str, rules: Iterable[Rule]) -> Requirement:
-        base = self.settings.requirement(level)
+    def _requirement(self, level: str, rules: dict[str, Rule]) -> Requirement:
+        base = self._base_requirement[level]
+        if self._requiring.isdisjoint(rules):
+            return base  # immutable: shared by every evaluation at this level that no rule adds to
         roles = self.settings.roles
         approvals, role, reason, review = base.approvals, base.role, base.reason_required, base.min_review_s
-        for rule in rules:
+        for rule in rules.values():
             for key, value in rule.require:
                 if key == "approvals":
                     approvals = max(approvals, value)
@@ -286,10 +302,6 @@ def _cache_key(action: Action) -> tuple[str, ...]:
 _RANK: dict[str | None, int] = {None: 0, **{level: i for i, level in enumerate(LEVELS)}}
 
 
-def _reason_order(weighted: tuple[int, Reason]) -> tuple[int, str]:
-    return -weighted[0], weighted[1].rule
-
-
 def _cancelled(unless: tuple[Block, ...], unit: Unit, facts: Facts) -> bool:
     """Whether an `unless` block holds (a block naming other commands is skipped without a call)."""
     name = unit.name
@@ -306,7 +318,7 @@ def _rank(roles: tuple[str, ...], role: str) -> int:
 
 
 def _writes(unit: Unit) -> bool:
-    return any(path not in _HARMLESS_WRITES for path in unit.writes)
+    return not _HARMLESS_WRITES.issuperset(unit.writes)
 
 
 def _detail(block: Block, unit: Unit, facts: Facts) -> str:

@@ -10,7 +10,6 @@ reaches prod is judged as prod, and says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from tui.model import Action
@@ -21,11 +20,9 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _USER_HOST = re.compile(r"^[\w.-]+@([\w.-]+)")
 
 
-@dataclass(frozen=True, slots=True)
-class Inferred:
-    environment: str  # "" when unknown
-    note: str  # why, for reasons
-    conflict: bool  # the declared environment understates what the command reaches
+#: (environment, "" when unknown; the note saying why, for reasons; whether the declared environment
+#: understates what the command reaches): a plain tuple, built once per action and unpacked at once
+Inferred = tuple[str, str, bool]
 
 
 def environment_of(value: str, settings: Settings) -> str:
@@ -46,8 +43,9 @@ def _signals(unit: Unit, settings: Settings) -> list[tuple[str, str]]:  # noqa: 
             if key in settings.variables:
                 out.append((value, f"{key}={value}"))
     if unit.flags:
+        named = settings.signal_flags(unit.name) & unit.flags.keys()
         # sorted: the same reasons in every process, whatever the hash seed
-        for flag in sorted(settings.signal_flags(unit.name) & unit.flags.keys()):
+        for flag in sorted(named) if named else ():
             out.extend((v, f"{flag} {v}") for v in sorted(unit.flags[flag]) if v)
     if unit.name in settings.subcommands:
         for sequence in settings.subcommands[unit.name]:
@@ -56,8 +54,10 @@ def _signals(unit: Unit, settings: Settings) -> list[tuple[str, str]]:  # noqa: 
                 out.append((unit.positionals[n], f"{unit.name} {' '.join(sequence)} {unit.positionals[n]}"))
     if unit.name in ("cd", "pushd") and unit.positionals:
         out.append((unit.positionals[0], f"cd {unit.positionals[0]}"))
-    if unit.args:
-        for arg in unit.args:
+    args = unit.args
+    joined = "\x00".join(args)  # no argument names a host or a connection string without `://`, `@` or `=`
+    if "://" in joined or "@" in joined or "=" in joined:
+        for arg in args:
             if "://" in arg or "@" in arg:
                 host = _host(arg)
                 if host:
@@ -160,10 +160,10 @@ def infer(action: Action, units: list[Unit], settings: Settings) -> Inferred:  #
     inferred, note = max(found, key=lambda f: settings.rank(f[0])) if found else ("", "")
     declared_raw = action.target.environment.strip()
     if not declared_raw:
-        return Inferred(inferred, f"inferred from {note}" if inferred else "", False)
+        return inferred, f"inferred from {note}" if inferred else "", False
     declared = environment_of(declared_raw, settings) or declared_raw.lower()
     if inferred and settings.rank(inferred) > settings.rank(declared):
-        return Inferred(inferred, f"declared {declared_raw} but reaches {inferred} ({note})", True)
+        return inferred, f"declared {declared_raw} but reaches {inferred} ({note})", True
     if inferred and settings.rank(inferred) < settings.rank(declared) <= settings.rank("dev"):
-        return Inferred(inferred, f"declared {declared_raw}, runs on {inferred} ({note})", False)
-    return Inferred(declared, f"declared {declared_raw}", False)
+        return inferred, f"declared {declared_raw}, runs on {inferred} ({note})", False
+    return declared, f"declared {declared_raw}", False

@@ -17,6 +17,7 @@ from tui.model import Action
 from tui.policy import diffs
 from tui.policy.commands import Context, Expander
 from tui.policy.environment import infer, looks_like_conninfo
+from tui.policy.features import action_features
 from tui.policy.globs import normalise
 from tui.policy.paths import guess_workspace
 from tui.policy.settings import Settings
@@ -25,6 +26,8 @@ from tui.policy.units import Diff, Unit
 from tui.policy.web import parse_request
 
 _CLEAN = re.compile(r"[^\t\n\x20-\x7e]")
+#: Every byte `_CLEAN` flags becomes NUL, every other one a space.
+_CONTROL_BYTES = bytes(0 if (b < 0x20 and b not in (0x09, 0x0A)) or b == 0x7F else 0x20 for b in range(256))
 _HOMOGLYPH_HOST = re.compile(r"[^\x00-\x7f]")
 _WRITE_VERBS = re.compile(
     r"(?i)(write|edit|create|delete|remove|move|rename|update|put|upload|patch|set|save)")
@@ -46,7 +49,7 @@ class Facts:
     parse_error: bool = False
     agent_kind: str = ""
     agent_id: str = ""
-    features: tuple[str, ...] = ()  # the action-wide features (see `matchers.features`)
+    features: int = 0  # the action-wide features, as `features.FEATURE_BITS`
     memo: dict[int, bool] = field(default_factory=dict)  # action-wide checks, decided once (matchers)
     _write_classes: dict[int, frozenset[str]] = field(default_factory=dict)
     _payload: str | None = None
@@ -85,7 +88,7 @@ def build(action: Action, settings: Settings) -> Facts:
     kind = action.kind
     line = action.command or " ".join(action.argv)
     if kind == "shell":
-        ex.script(line, Context(cwd=action.cwd))
+        ex.script(line, Context(action.cwd))
     elif kind == "sql":
         ex.sql.append((line, Context(cwd=action.cwd), ""))
     elif kind == "http":
@@ -99,25 +102,21 @@ def build(action: Action, settings: Settings) -> Facts:
         _sql_units(ex)
     if not ex.units:
         ex.units.append(Unit("action", (line or action.summary or kind)[:160], name=action.tool))
-    env = infer(action, ex.units, settings)
-    facts = Facts(action, settings, ex.units, kind, line, env.environment, env.note, env.conflict,
+    environment, note, conflict = infer(action, ex.units, settings)
+    facts = Facts(action, settings, ex.units, kind, line, environment, note, conflict,
                   parse_error=ex.parse_error, agent_kind=action.agent.kind, agent_id=action.agent.id)
     facts.suspicious = _suspicious(action)
-    hosts = [u.http.host for u in ex.units if u.http is not None and not u.http.host.isascii()]
-    facts.homoglyph_hosts = ", ".join(h for h in hosts if _HOMOGLYPH_HOST.search(h)) if hosts else ""
-    features = []
-    if facts.homoglyph_hosts:
-        features.append("homoglyph")
-    if facts.suspicious:
-        features.append("unicode")
-    if facts.parse_error:
-        features.append("parse_error")
-    if facts.env_conflict:
-        features.append("env_conflict")
-    if facts.environment:
-        features.append("environment")
-    facts.features = tuple(features)
+    for unit in ex.units:  # a plain loop: most actions have no HTTP unit, let alone a non-ASCII host
+        if unit.http is not None and not unit.http.host.isascii():
+            facts.homoglyph_hosts = _homoglyph_hosts(ex.units)
+            break
+    facts.features = action_features(facts)
     return facts
+
+
+def _homoglyph_hosts(units: list[Unit]) -> str:
+    hosts = [u.http.host for u in units if u.http is not None and not u.http.host.isascii()]
+    return ", ".join(h for h in hosts if _HOMOGLYPH_HOST.search(h)) if hosts else ""
 
 
 def _files(ex: Expander, action: Action) -> None:
@@ -218,11 +217,14 @@ def _strings(value: Any, depth: int = 0) -> list[str]:
 
 def _suspicious(action: Action) -> tuple[str, ...]:
     """Trojan-Source and terminal tricks anywhere in what the agent sent (CRLF in files is fine)."""
-    texts = [action.command, *action.argv, action.path, action.summary, action.tool, action.cwd,
-             action.diff.replace("\r\n", "\n")]
-    texts.extend(s.replace("\r\n", "\n") for s in _strings(action.payload))
-    blob = "\n".join(texts)
-    if not _CLEAN.search(blob):
+    data = [action.diff, *_strings(action.payload)]
+    joined = "\n".join(data)
+    if "\r" in joined:
+        joined = "\n".join([text.replace("\r\n", "\n") for text in data])
+    blob = "\n".join([action.command, *action.argv, action.path, action.summary, action.tool, action.cwd,
+                      joined])
+    # `_CLEAN.search(blob) is None` as byte operations: ASCII, and no control byte but tab and newline
+    if blob.isascii() and b"\x00" not in blob.encode("ascii").translate(_CONTROL_BYTES):
         return ()
     from tui.safe_text import suspicious_code_points
 

@@ -22,10 +22,23 @@ _NEEDS_NORMPATH = re.compile(r"//|(?:^|/)\.\.?(?:/|$)|/$")
 
 
 def _home(path: str) -> str:
-    return _HOME_PREFIX.sub("~", path) if path.startswith(_HOME_STARTS) else path
+    """`_HOME_PREFIX.sub("~", path)`, by hand: `/home/USER`, `/Users/USER`, `$HOME` or `${HOME}` → `~`."""
+    if not path.startswith(_HOME_STARTS):
+        return path
+    if path[0] == "/":  # /home/USER or /Users/USER: a non-empty name up to the next `/` or the end
+        start = 6 if path[1] == "h" else 7
+        end = path.find("/", start)
+        if end < 0:
+            return "~" if len(path) > start else path
+        return path if end == start else "~" + path[end:]
+    rest = path[5:] if path[1] == "H" else path[7:]
+    # the pattern's `(?=/|$)`: a `/`, the end, or (as `$` allows) a final newline
+    return "~" + rest if not rest or rest[0] == "/" or rest == "\n" else path
 
 
 def _normpath(path: str) -> str:
+    if path and "//" not in path and "/." not in path and path[0] != "." and path[-1] not in "/\n":
+        return path  # none of what _NEEDS_NORMPATH looks for can be there (its `$` also sees a final newline)
     return path if path and _NEEDS_NORMPATH.search(path) is None else posixpath.normpath(path)
 
 
@@ -35,7 +48,8 @@ def normalise(path: str, cwd: str = "") -> str:
     if not path:
         return path
     if not path.startswith(("/", "~")) and cwd:
-        path = posixpath.join(_home(cwd), path)
+        base = _home(cwd)  # posixpath.join(base, path), `path` being relative
+        path = base + path if not base or base[-1] == "/" else base + "/" + path
     if path == "~" or path.startswith("~/"):
         rest = _normpath("/" + path[1:].lstrip("/"))
         return "~" if rest == "/" else "~" + rest
@@ -98,29 +112,51 @@ _BOUNDARY = "(?:^|/)"
 
 
 class _Part:
-    """One side (include or exclude) of a GlobSet, split so most tests are a set lookup or a short match."""
+    """One side (include or exclude) of a GlobSet, split so most tests are a set lookup or a short match.
 
-    __slots__ = ("anchored", "name_globs", "names", "sources", "suffixes")
+    Patterns are kept without their anchors: anchored ones are only ever tried at the start (`match`), and
+    the others at a directory boundary, which `/` + path turns into a search for `/` + pattern (a literal
+    first character the regex engine scans for, instead of trying `(?:^|/)` of each at every position).
+    File-name globs `*.ext` and `name*` are string tests (`endswith`, `startswith`) on the last component.
+    """
+
+    __slots__ = ("anchored", "ends", "name_globs", "names", "sources", "starts", "suffixes")
 
     def __init__(self, patterns: list[str]) -> None:
         plain = [_strip_leading_any(p.removeprefix("./")) for p in patterns]
         self.names = frozenset(p for p in plain if "/" not in p and not any(c in p for c in "*?["))
-        name_globs = [translate(p)[len(_BOUNDARY) :] for p in plain
-                      if "/" not in p and any(c in p for c in "*?[")]
-        anchored = [translate(p) for p in plain if p.startswith(("/", "~"))]
-        suffixes = [translate(p) for p in plain if "/" in p and not p.startswith(("/", "~"))]
-        self.sources = (name_globs, anchored, suffixes)  # regex sources, for GlobUnion
-        self.name_globs = re.compile("|".join(name_globs)) if name_globs else None
-        self.anchored = re.compile("|".join(anchored)) if anchored else None
-        self.suffixes = re.compile("|".join(suffixes)) if suffixes else None
+        globbed = [p for p in plain if "/" not in p and any(c in p for c in "*?[")]
+        anchored = _unique(translate(p)[1:] for p in plain if p.startswith(("/", "~")))
+        suffixes = _unique(translate(p)[len(_BOUNDARY) :] for p in plain
+                           if "/" in p and not p.startswith(("/", "~")))
+        ends = tuple(p[1:] for p in globbed if p[:1] == "*" and _literal(p[1:]))
+        starts = tuple(p[:-1] for p in globbed if p[-1:] == "*" and _literal(p[:-1]))
+        rest = _unique(translate(p)[len(_BOUNDARY) :] for p in globbed
+                       if not (p[:1] == "*" and _literal(p[1:])) and not (p[-1:] == "*" and _literal(p[:-1])))
+        self.sources = (ends, starts, rest, anchored, suffixes)  # for GlobUnion
+        self.ends = ends or None
+        self.starts = starts or None
+        self.name_globs = _alternatives("", rest)
+        self.anchored = _alternatives("", anchored)
+        self.suffixes = _alternatives("/", suffixes)
 
     def match(self, path: str) -> bool:
         base = path.rsplit("/", 1)[-1]
         if base in self.names or (self.name_globs is not None and self.name_globs.match(base)):
             return True
+        ends = self.ends
+        # `*.ext` is `[^/]*\.ext$`, and `$` also matches before a final newline
+        if ends is not None and (base.endswith(ends) or (base[-1:] == "\n" and base[:-1].endswith(ends))):
+            return True
+        if self.starts is not None and base.startswith(self.starts):
+            return True
         if self.anchored is not None and self.anchored.match(path):
             return True
-        return self.suffixes is not None and self.suffixes.search(path) is not None
+        return self.suffixes is not None and self.suffixes.search("/" + path) is not None
+
+
+def _literal(text: str) -> bool:
+    return bool(text) and not any(c in text for c in "*?[")
 
 
 class GlobSet:
@@ -131,11 +167,12 @@ class GlobSet:
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = tuple(patterns)
         self._include = _Part([p for p in self.patterns if not p.startswith("!")])
-        self._exclude = _Part([p[1:] for p in self.patterns if p.startswith("!")])
+        excluded = [p[1:] for p in self.patterns if p.startswith("!")]
+        self._exclude = _Part(excluded) if excluded else None
 
     def match(self, path: str) -> bool:
         """`path` must already be normalised."""
-        return self._include.match(path) and not self._exclude.match(path)
+        return self._include.match(path) and (self._exclude is None or not self._exclude.match(path))
 
     def any(self, paths: Iterable[str]) -> str | None:
         """The first path that matches, for the reason text."""
@@ -152,31 +189,36 @@ class GlobUnion:
     touches match none, so one test here replaces a test per rule.
     """
 
-    __slots__ = ("anchored", "name_globs", "names", "suffixes")
+    __slots__ = ("anchored", "ends", "name_globs", "names", "starts", "suffixes")
 
     def __init__(self, sets: Iterable[GlobSet]) -> None:
         names: set[str] = set()
-        name_globs: dict[str, None] = {}
-        anchored: dict[str, None] = {}
-        suffixes: dict[str, None] = {}
+        sources: tuple[dict[str, None], ...] = ({}, {}, {}, {}, {})
         for globs in sets:
             part = globs._include
             names |= part.names
-            name_globs.update(dict.fromkeys(part.sources[0]))
-            anchored.update(dict.fromkeys(part.sources[1]))
-            suffixes.update(dict.fromkeys(s[len(_BOUNDARY) :] for s in part.sources[2]))
+            for into, found in zip(sources, part.sources, strict=True):
+                into.update(dict.fromkeys(found))
+        ends, starts, rest, anchored, suffixes = (list(found) for found in sources)
         self.names = frozenset(names)
-        self.name_globs = _alternatives("", name_globs)
+        self.ends = tuple(ends) or None
+        self.starts = tuple(starts) or None
+        self.name_globs = _alternatives("", rest)
         self.anchored = _alternatives("", anchored)
-        self.suffixes = _alternatives(_BOUNDARY, suffixes)
+        self.suffixes = _alternatives("/", suffixes)
 
     def maybe(self, path: str) -> bool:
         base = path.rsplit("/", 1)[-1]
         if base in self.names or (self.name_globs is not None and self.name_globs.match(base)):
             return True
+        ends = self.ends  # as in `_Part.match`
+        if ends is not None and (base.endswith(ends) or (base[-1:] == "\n" and base[:-1].endswith(ends))):
+            return True
+        if self.starts is not None and base.startswith(self.starts):
+            return True
         if self.anchored is not None and self.anchored.match(path):
             return True
-        return self.suffixes is not None and self.suffixes.search(path) is not None
+        return self.suffixes is not None and self.suffixes.search("/" + path) is not None
 
     def any(self, paths: Iterable[str]) -> bool:
         for path in paths:  # noqa: SIM110 - cheaper than any() over a generator
@@ -185,7 +227,11 @@ class GlobUnion:
         return False
 
 
-def _alternatives(prefix: str, sources: dict[str, None]) -> re.Pattern[str] | None:
+def _unique(sources: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(sources))
+
+
+def _alternatives(prefix: str, sources: list[str]) -> re.Pattern[str] | None:
     if not sources:
         return None
     return re.compile(prefix + "(?:" + "|".join(f"(?:{source})" for source in sources) + ")")

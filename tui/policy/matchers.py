@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from tui.policy.globs import GlobSet, GlobUnion
+from tui.policy.features import feature_mask, requires_of
+from tui.policy.globs import GlobSet
 from tui.policy.literals import literal_prefilter
 from tui.policy.paths import PATH_CLASSES
 from tui.policy.schema import (
@@ -47,11 +48,22 @@ class Block:
     recognises: bool
     second_pass: bool  # uses `known`/`read_only`, which exist only after the first pass
     detail: str  # what the reason shows: "text", "unicode", "homoglyph" or "environment"
-    requires: frozenset[str] = frozenset()  # unit features that must be present (see `features`)
+    requires: frozenset[str] = frozenset()  # unit features that must be present (`features.features`)
     first_words: frozenset[str] | None = None  # literal first subcommand words, for the index
     #: `checks` less the command-name test, which a block found through the index by name always passes
     indexed_checks: tuple[Check, ...] = ()
     globs: tuple[tuple[str, GlobSet], ...] = ()  # its `reads:`/`writes:` globs, for the policy's GlobUnion
+    need: int = 0  # `requires` as feature bits
+    #: (key, test) for its `sql:`, `method:` or `tool:` condition as a test of the one value it looks at, so
+    #: the index can file the block by statement, method or tool name (see `INDEXED_VALUES`)
+    value_tests: tuple[tuple[str, Callable[[str], bool]], ...] = ()
+
+    def admits(self, key: str, value: str | None) -> bool:
+        """Whether its `key` condition can hold for a unit with this value for it (None: it has none)."""
+        for name, test in self.value_tests:
+            if name == key:
+                return value is not None and test(value)
+        return True
 
     def test(self, unit: Unit, facts: Facts) -> bool:
         if unit.utype not in self.utypes:
@@ -106,9 +118,13 @@ def compile_block(data: Any, what: str, where: Where) -> Block:
     detail = next((d for k, d in (("unicode", "unicode"), ("homoglyph", "homoglyph"),
                                   ("environment", "environment"), ("env_conflict", "environment"))
                    if k in data), "text")
+    requires = requires_of(data)
+    value_tests = tuple((key, _value_test(key, as_list(data[key], key, data, where)))
+                        for key in INDEXED_VALUES.values() if key in data)
     return Block(frozenset(utypes), names, name_pattern, checks, bool(RECOGNISING & data.keys()),
-                 bool({"known", "read_only"} & data.keys()), detail, _requires(data), _first_words(data),
-                 tuple(check for key, check in compiled if key != "command"), tuple(globs))
+                 bool({"known", "read_only"} & data.keys()), detail, requires, _first_words(data),
+                 tuple(check for key, check in compiled if key != "command"), tuple(globs),
+                 feature_mask(requires), value_tests)
 
 
 def _first_words(data: Any) -> frozenset[str] | None:
@@ -121,75 +137,6 @@ def _first_words(data: Any) -> frozenset[str] | None:
     if any(not word or word == "$" or any(c in word for c in "*?[") for word in firsts):
         return None
     return frozenset(firsts)
-
-
-#: Conditions that can only hold when the unit has a feature: a cheap set test skips the block early.
-_FEATURE_OF_TRUE = {"privileged": "privileged", "obfuscated": "obfuscated", "dynamic": "dynamic",
-                    "decoded": "decoded", "nested": "nested", "remote": "remote", "unicode": "unicode",
-                    "homoglyph": "homoglyph", "parse_error": "parse_error", "env_conflict": "env_conflict"}
-_FEATURE_OF_KEY = {"writes": "writes-glob", "writes_to": "writes", "reads": "reads-glob",
-                   "env_vars": "assignments",
-                   "stdin_from": "stdin", "via": "via", "method": "http", "url": "http", "host": "http",
-                   "environment": "environment", "sql": "sql", "sql_object": "sql", "sql_function": "sql",
-                   "narrowing": "sql", "sql_parsed": "sql", "diff_added": "diff", "diff_removed": "diff",
-                   "diff_files": "diff", "content": "diff", "paths": "paths"}
-
-
-def _requires(data: Any) -> frozenset[str]:
-    found = {_FEATURE_OF_KEY[k] for k in data if k in _FEATURE_OF_KEY}
-    found |= {_FEATURE_OF_TRUE[k] for k, v in data.items() if k in _FEATURE_OF_TRUE and v is True}
-    if "environment" in data and "unknown" in (data["environment"] if isinstance(data["environment"], list)
-                                               else [data["environment"]]):
-        found.discard("environment")
-    return frozenset(found)
-
-
-def features(unit: Unit, facts: Facts, writes: GlobUnion | None = None,  # noqa: PLR0912 - flat on purpose: hot path
-             reads: GlobUnion | None = None) -> frozenset[str]:
-    """The features a unit has, for `Block.requires` (and the joined positionals subcommands match).
-
-    `writes-glob` / `reads-glob`: some path written / read may match a `writes:` / `reads:` glob of the
-    policy (`writes` and `reads` are the policy's unions of them; without them, any path may).
-    """
-    unit.joined = "\x00".join(unit.positionals)
-    found = list(facts.features)
-    if unit.privileged:
-        found.append("privileged")
-    if unit.obfuscated:
-        found.append("obfuscated")
-    if unit.dynamic:
-        found.append("dynamic")
-    if unit.decoded:
-        found.append("decoded")
-    if unit.nested:
-        found.append("nested")
-    if unit.remote:
-        found.append("remote")
-    if unit.writes:
-        found.append("writes")
-        if writes is None or writes.any(unit.writes):
-            found.append("writes-glob")
-    if unit.reads:
-        found.append("reads")
-        if reads is None or reads.any(unit.reads):
-            found.append("reads-glob")
-    if unit.assignments:
-        found.append("assignments")
-    if unit.stdin_from:
-        found.append("stdin")
-    if unit.via:
-        found.append("via")
-    if unit.http is not None:
-        found.append("http")
-    if unit.sql is not None:
-        found.append("sql")
-    if unit.diff is not None:
-        found.append("diff")
-    if unit.paths:
-        found.append("paths")
-    if unit.homoglyph and not facts.homoglyph_hosts:
-        found.append("homoglyph")
-    return frozenset(found)
 
 
 def _check(key: str, value: Any, data: Any, where: Where) -> tuple[Check, GlobSet | None]:
@@ -217,7 +164,7 @@ def _check(key: str, value: Any, data: Any, where: Where) -> tuple[Check, GlobSe
     if key in ("flags", "all_flags"):
         specs = [_flag_spec(item) for item in items]
         if key == "flags":
-            return (lambda u, f: any(_has_flag(u.flags, name, val) for name, val in specs)), None
+            return _any_flag(specs), None
         return (lambda u, f: all(_has_flag(u.flags, name, val) for name, val in specs)), None
     if key == "subcommand":
         match = subcommand_regex(items).match
@@ -262,7 +209,7 @@ def _regex_check(key: str, pattern: re.Pattern[str]) -> Check:
         if key == "text":
             return lambda u, f: search(u.text) is not None
         if key == "arg_regex":
-            return lambda u, f: any(search(a) for a in u.args)
+            return lambda u, f: _any(search, u.args)
         if key == "url":
             return lambda u, f: u.http is not None and search(u.http.url) is not None
         return lambda u, f: u.diff is not None and search(u.diff.added_text) is not None
@@ -270,7 +217,7 @@ def _regex_check(key: str, pattern: re.Pattern[str]) -> Check:
         return lambda u, f: may(u.text) and search(u.text) is not None
     if key == "arg_regex":
         # no literal crosses a NUL, so none in the joined arguments means none in any one of them
-        return lambda u, f: bool(u.args) and may("\x00".join(u.args)) and any(search(a) for a in u.args)
+        return lambda u, f: bool(u.args) and may("\x00".join(u.args)) and _any(search, u.args)
     if key == "url":
         return lambda u, f: u.http is not None and may(u.http.url) and search(u.http.url) is not None
     return lambda u, f: (u.diff is not None and may(u.diff.added_text)
@@ -355,6 +302,33 @@ def subcommand_regex(items: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.DOTALL)
 
 
+#: Unit type → the key whose condition tests one value of such a unit (see `indexed_value`).
+INDEXED_VALUES = {"sql": "sql", "http": "method", "tool": "tool"}
+
+
+def indexed_value(unit: Unit) -> str | None:
+    """The value `INDEXED_VALUES` names for this unit's type: its statement, method or tool name."""
+    if unit.utype == "sql":
+        return unit.sql.statement if unit.sql is not None else None
+    if unit.utype == "http":
+        return unit.http.method if unit.http is not None else None
+    return unit.tool if unit.utype == "tool" else ""
+
+
+def _value_test(key: str, items: list[str]) -> Callable[[str], bool]:
+    """The `sql:` (statement globs), `method:` (names) or `tool:` (case-insensitive globs) test of a value."""
+    exact = frozenset(items)
+    globbed = [i for i in items if any(c in i for c in "*?[")]
+    if key == "tool":
+        tool_match = StarGlobs(globbed, ignore_case=True).match
+        return lambda value: value.lower() in exact or tool_match(value)
+    if key == "method":
+        return lambda value: value in exact
+    globs = StarGlobs(globbed)
+    glob_match = globs.match if globs else None
+    return lambda value: value in exact or (glob_match is not None and glob_match(value))
+
+
 def _list_check(key: str, items: list[str]) -> Check:
     exact = frozenset(items)
     globs = StarGlobs([i for i in items if any(c in i for c in "*?[")])
@@ -363,26 +337,64 @@ def _list_check(key: str, items: list[str]) -> Check:
     def hit(value: str) -> bool:
         return value in exact or (glob_match is not None and glob_match(value))
 
-    tool_match = StarGlobs([i for i in items if any(c in i for c in "*?[")], ignore_case=True).match
     if key == "host":  # fnmatchcase against any of them, as one pattern
         host_match = re.compile("|".join(fnmatch.translate(g) for g in items)).match
         return lambda u, f: u.http is not None and _host(u.http.host, host_match)
+    if key in ("sql", "method", "tool"):
+        test = _value_test(key, items)
+        if key == "sql":
+            return lambda u, f: u.sql is not None and test(u.sql.statement)
+        if key == "method":
+            return lambda u, f: u.http is not None and test(u.http.method)
+        return lambda u, f: test(u.tool)
     table: dict[str, Check] = {
         "kind": lambda u, f: f.kind in exact,
         "environment": lambda u, f: (f.environment or "unknown") in exact,
         "agent": lambda u, f: hit(f.agent_kind) or hit(f.agent_id),
         "command": lambda u, f: hit(u.name),
-        "args": lambda u, f: any(hit(a) for a in u.positionals),
-        "stdin_from": lambda u, f: any(hit(n) for n in u.stdin_from),
-        "via": lambda u, f: any(hit(n) for n in u.via),
+        "args": lambda u, f: _any(hit, u.positionals),
+        "stdin_from": lambda u, f: _any(hit, u.stdin_from),
+        "via": lambda u, f: _any(hit, u.via),
         "env_vars": lambda u, f: any(hit(k) or hit(f"{k}={v}") for k, v in u.assignments.items()),
-        "sql": lambda u, f: u.sql is not None and hit(u.sql.statement),
-        "sql_object": lambda u, f: u.sql is not None and any(hit(o) for o in u.sql.objects),
-        "sql_function": lambda u, f: u.sql is not None and any(hit(n) for n in u.sql.functions),
-        "method": lambda u, f: u.http is not None and u.http.method in exact,
-        "tool": lambda u, f: u.tool.lower() in exact or tool_match(u.tool),
+        "sql_object": lambda u, f: u.sql is not None and _any(hit, u.sql.objects),
+        "sql_function": lambda u, f: u.sql is not None and _any(hit, u.sql.functions),
     }
     return table[key]
+
+
+def _any(test: Callable[[str], object], values: Iterable[str]) -> bool:
+    """`any(test(v) for v in values)`, without a generator (these run for every candidate unit)."""
+    for value in values:  # noqa: SIM110 - cheaper than any() over a generator
+        if test(value):
+            return True
+    return False
+
+
+def _any_flag(specs: list[tuple[str, str | None]]) -> Check:
+    """`flags:` — any spec holds. Only a flag the unit has can satisfy a spec naming it exactly, so those
+    are looked up by the unit's flags; specs with a `*` in the name are tried one by one."""
+    exact: dict[str, list[str | None]] = {}
+    globbed: list[tuple[str, str | None]] = []
+    for name, value in specs:
+        if "*" in name:
+            globbed.append((name, value))
+        else:
+            exact.setdefault(name, []).append(value)
+    names = frozenset(exact)
+
+    def check(u: Unit, f: Facts) -> bool:
+        flags = u.flags
+        if flags and not names.isdisjoint(flags):
+            for name in names.intersection(flags):
+                for value in exact[name]:
+                    if _has_flag(flags, name, value):
+                        return True
+        for name, value in globbed:  # noqa: SIM110 - cheaper than any() over a generator
+            if _has_flag(flags, name, value):
+                return True
+        return False
+
+    return check
 
 
 def _host(host: str, match: Callable[[str], re.Match[str] | None]) -> bool:

@@ -62,6 +62,16 @@ _NOT_A_NAME = frozenset({"if", "then", "else", "elif", "fi", "case", "esac", "fo
                          "declare", "readonly", "typeset", "unset"})
 
 
+#: Simple commands of such words joined by `|`, `&&`, `||` and `;` (no `&`, `|&`, empty command or
+#: trailing operator): the grammar's list and pipeline nodes are wired here the way the walker wires them.
+_JOIN = r"(?:\|\||&&|\||;)"
+_COMMAND_WORDS = f"{_QUOTED_WORD}(?: +{_QUOTED_WORD})*"
+_LIST_LINE = re.compile(f" *{_COMMAND_WORDS}(?: *{_JOIN} *{_COMMAND_WORDS})+ *")
+_TOKEN = f"(?:{_BARE}|{_SINGLE}|{_DOUBLE})+".replace("(", "(?:").replace("(?:?", "(?")  # on a matched line
+_TOKENS = re.compile(_TOKEN)
+_SEGMENT = re.compile(f" *({_TOKEN}(?: +{_TOKEN})*) *({_JOIN}|$)")
+
+
 def parse(source: str) -> Script:
     """Every simple command in `source`, in execution order (substitutions before their command)."""
     if _NO_SYNTAX.fullmatch(source):
@@ -72,6 +82,10 @@ def parse(source: str) -> Script:
         quoted = _quoted(source)
         if quoted is not None:
             return quoted
+    elif ("|" in source or ";" in source or "&" in source) and _LIST_LINE.fullmatch(source):
+        listed = _listed(source)
+        if listed is not None:
+            return listed
     return parse_tree(source)
 
 
@@ -80,15 +94,33 @@ def _quoted(source: str) -> Script | None:
     tokens = _QUOTED_WORDS.findall(source)
     if not _BARE_NAME.fullmatch(tokens[0]) or tokens[0] in _NOT_A_NAME:
         return None  # a quoted name, an assignment, a declaration or a keyword: the grammar decides
-    words = []
-    for token in tokens:
-        if "'" not in token and '"' not in token:
-            words.append(Word(token, plain=bool(_PLAIN.match(token))))
-        else:
-            words.append(Word("".join(part.group(1) if part.group(1) is not None else
-                                      part.group(2) if part.group(2) is not None else part.group(0)
-                                      for part in _QUOTED_PART.finditer(token)), plain=False))
-    return Script([RawCommand(words, source.strip(" "))], False)
+    return Script([RawCommand(_words(tokens), source.strip(" "))], False)
+
+
+def _listed(source: str) -> Script | None:
+    """A line `_LIST_LINE` matched, as the tree walker reads it (None: leave it to the grammar)."""
+    walker = _Walker(source)
+    upstream: RawCommand | None = None
+    for segment in _SEGMENT.finditer(source):
+        text, joiner = segment.groups()
+        tokens = _TOKENS.findall(text)
+        if not _BARE_NAME.fullmatch(tokens[0]) or tokens[0] in _NOT_A_NAME:
+            return None  # as `_quoted`: the grammar decides
+        command = RawCommand(_words(tokens), text, upstream=upstream, cwd=walker.cwd)
+        walker.commands.append(command)
+        walker._track_cd(command)
+        walker.bind_read(command)
+        upstream = command if joiner == "|" else None
+    return Script(walker.commands, False)
+
+
+def _words(tokens: list[str]) -> list[Word]:
+    """Bare tokens are plain (their characters are a subset of `_PLAIN`'s); quoted ones are unquoted."""
+    return [Word(token) if "'" not in token and '"' not in token else
+            Word("".join(part.group(1) if part.group(1) is not None else
+                         part.group(2) if part.group(2) is not None else part.group(0)
+                         for part in _QUOTED_PART.finditer(token)), plain=False)
+            for token in tokens]
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -7,12 +7,12 @@ sqlglot cannot parse are classified by their first keyword and marked unparsed (
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 import re
 import threading
 from typing import Any
 
+from tui.policy.sqlreads import plain_reads, reads_of
 from tui.policy.units import Sql
 
 _DIALECTS = {"mysql": "mysql", "mariadb": "mysql", "mycli": "mysql", "sqlite3": "sqlite",
@@ -56,13 +56,6 @@ def statements(text: str, client: str = "") -> list[Sql]:
     return out
 
 
-#: Token types that can make a statement do more than read: any of them sends it to the full parser.
-_WRITE_TOKENS = frozenset({
-    "DELETE", "UPDATE", "INSERT", "MERGE", "DROP", "TRUNCATE", "ALTER", "CREATE", "GRANT", "REVOKE", "INTO",
-    "COPY", "REPLACE", "EXECUTE", "COMMAND", "SET", "LOCK", "CALL", "UPSERT", "LOAD", "RENAME", "COMMENT",
-})
-
-
 def _quick_reads(body: str, dialect: str) -> list[Sql] | None:
     """Plain SELECT/WITH reads, classified from sqlglot's tokens alone (the parser is several times slower).
 
@@ -80,26 +73,7 @@ def _quick_reads(body: str, dialect: str) -> list[Sql] | None:
 
 def _reads_of(tokens: list[Any]) -> list[Sql] | None:
     """`_quick_reads` on tokens already made."""
-    out: list[Sql] = []
-    statement: list[Any] = []
-    for token in [*tokens, None]:
-        if token is not None and token.token_type.name != "SEMICOLON":
-            statement.append(token)
-            continue
-        if not statement:
-            continue
-        types = [t.token_type.name for t in statement]
-        if types[0] not in ("SELECT", "WITH") or _WRITE_TOKENS.intersection(types):
-            return None
-        functions = tuple(dict.fromkeys(
-            t.text.lower() for t, nxt in itertools.pairwise(statement)
-            if t.token_type.name == "VAR" and nxt.token_type.name == "L_PAREN"))
-        tables = tuple(dict.fromkeys(
-            t.text for prev, t in itertools.pairwise(statement)
-            if prev.token_type.name in ("FROM", "JOIN") and t.token_type.name == "VAR"))
-        out.append(Sql("select", frozenset(), True, tables[:20], functions[:20]))
-        statement = []
-    return out or None
+    return reads_of([(token.token_type.name, token.text) for token in tokens])
 
 
 def _parse(body: str, dialect: str) -> list[Sql]:
@@ -109,6 +83,9 @@ def _parse(body: str, dialect: str) -> list[Sql]:
         simple = _simple(body)
         if simple is not None:
             return [simple]
+        plain = plain_reads(body)
+        if plain is not None:
+            return plain
     tokens: list[Any] | None
     try:
         tokens = _tokenizer(dialect).tokenize(body)
