@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.policy import shell
 from tui.policy.commands import Context, Expander
 from tui.policy.shell import ansi_c, parse
 
@@ -35,6 +36,8 @@ def names(command: str) -> list[str]:
         ("a=r; b=m; $a$b -rf /", ["", "", "rm"]),
         ("command rm -rf /", ["rm"]),
         ("exec rm -rf /", ["rm"]),
+        ("coproc rm -rf /", ["rm"]),
+        ("time rm -rf /", ["rm"]),
         ("uv run pytest -q", ["pytest"]),
     ],
 )
@@ -210,12 +213,11 @@ def test_plain_lines_split_exactly_as_the_grammar_parses_them(words: list[str]) 
 
     line = " ".join(words)
     fast, tree = parse(line), parse_tree(line)
-    if tree.error:  # e.g. `a@`: the grammar trips where bash reads a plain word; nothing to compare
-        if "=" not in words[0]:
-            assert not fast.error and [w.text for w in fast.commands[0].words] == line.split()
+    if set("=*?") & set(words[0]):  # assignments and glob names are the grammar's: the fast path defers
+        assert fast == tree
         return
-    if "=" in words[0]:  # assignments are the grammar's business: the fast path must not take them
-        assert [c.words for c in fast.commands] == [c.words for c in tree.commands]
+    if tree.error:  # e.g. `a@`: the grammar trips where bash reads a plain word; nothing to compare
+        assert not fast.error and [w.text for w in fast.commands[0].words] == line.split()
         return
     assert [[w.text for w in c.words] for c in fast.commands] == [
         [w.text for w in c.words] for c in tree.commands
@@ -245,3 +247,10 @@ def test_non_ascii_text_keeps_its_characters_and_offsets() -> None:
         ["echo", "héllo wörld"],
         ["ｒｍ", "-rf", "./dïst"],
     ]
+
+
+@pytest.mark.parametrize("command", ["coproc rm -rf /", "r?m -rf /", "/???/r? -rf /", "r*m -rf ~"])
+def test_no_syntax_shortcut_leaves_keywords_and_glob_names_to_the_grammar(command: str) -> None:
+    """The shortcut for lines without syntax reads the first word as the command name; a keyword or a
+    glob there means something else runs, so those lines get the same reading as through the grammar."""
+    assert shell.parse(command) == shell.parse_tree(command)

@@ -43,6 +43,8 @@ def _parser() -> Any:
 #: A line made only of these characters has no shell syntax at all (no quoting, expansion, operators,
 #: redirection, grouping or comments): bash reads it as whitespace-separated words, and so does this.
 _NO_SYNTAX = re.compile(r"[A-Za-z0-9_./:=@%+,^*?~\- ]+")
+#: In a first word, what makes it something other than a plain command name: an assignment or a glob.
+_NOT_PLAIN_NAME = re.compile(r"[=*?]")
 
 
 #: One simple command of bare words and quoted strings (no expansion, escape, operator, redirection or
@@ -76,7 +78,9 @@ def parse(source: str) -> Script:
     """Every simple command in `source`, in execution order (substitutions before their command)."""
     if _NO_SYNTAX.fullmatch(source):
         words = source.split()
-        if words and "=" not in words[0]:
+        if words and not _NOT_PLAIN_NAME.search(words[0]) and words[0] not in _NOT_A_NAME:
+            # a glob (`r?m`, `/???/r?`), an assignment or a keyword (`coproc rm …`) in the name: the
+            # grammar decides, as for the quoted and list shortcuts below
             return Script([RawCommand([Word(w) for w in words], source)], False)
     elif ("'" in source or '"' in source) and _QUOTED_LINE.fullmatch(source):
         quoted = _quoted(source)
