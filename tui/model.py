@@ -83,10 +83,19 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Risk:
+    """The policy's judgement of an action's blast radius.
+
+    `environment` extends DESIGN.md's risk record: the environment the policy judged the action to reach
+    (`production`, `staging`, …; `""` when none was found or no policy ran). It is what the screens show,
+    because the agent's `target.environment` is only a claim: `kubectl --context prod delete …` declared
+    as nothing, or as `dev`, reaches production and must look like it.
+    """
+
     score: int = 0
     level: str = "medium"
     reasons: tuple[Reason, ...] = ()
     read_only: bool = False
+    environment: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +148,20 @@ class Action:
     def terminal(self) -> bool:
         return self.status in TERMINAL
 
+    @property
+    def environment(self) -> str:
+        """Where the action reaches: the policy's judgement when it made one, else the agent's claim."""
+        return self.risk.environment or self.target.environment
+
+    @property
+    def environment_label(self) -> str:
+        """`environment` and, when the agent did not say so itself, where it came from:
+        `production (inferred)`, `production (declared dev)`; "" when nobody knows."""
+        judged, declared = self.risk.environment, self.target.environment
+        if not judged or judged == declared:
+            return self.environment
+        return f"{judged} ({f'declared {declared}' if declared else 'inferred'})"
+
     def to_json(self) -> dict[str, Any]:
         """The wire and storage form: timestamps as ISO-8601 UTC strings, tuples as lists.
 
@@ -162,7 +185,7 @@ class Action:
             "payload": self.payload,
             "content_hash": self.content_hash,
             "risk": {"score": risk.score, "level": risk.level, "reasons": [_flat(r) for r in risk.reasons],
-                     "read_only": risk.read_only},
+                     "read_only": risk.read_only, "environment": risk.environment},
             "requirement": _flat(self.requirement),
             "status": self.status,
             "decisions": [{**_flat(d), "at": iso(d.at)} for d in self.decisions],
@@ -195,6 +218,7 @@ class Action:
                 level=risk.get("level", "medium"),
                 reasons=tuple(Reason(**r) for r in risk.get("reasons", ())),
                 read_only=risk.get("read_only", False),
+                environment=risk.get("environment", ""),
             ),
             requirement=Requirement(**(data.get("requirement") or {})),
             status=data.get("status", "pending"),

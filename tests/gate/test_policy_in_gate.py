@@ -22,6 +22,24 @@ def test_shipped_policy_allows_routine_work_and_holds_or_denies_danger(gate_fact
     assert prod["requirement"]["role"] == "senior"
 
 
+def test_the_environment_the_policy_judged_is_stored_and_shown(gate_factory) -> None:
+    """An agent's `target.environment` is a claim: the action records where the policy says it reaches,
+    and `interlock show` says where that came from."""
+    gate = gate_factory(rules=None).start()
+    with gate.client() as agent:
+        silent = agent.submit(shell_action("kubectl --context prod-eu delete pod api-1"))
+        claims_dev = agent.submit(
+            shell_action("kubectl --context prod-eu delete pod api-2", target={"environment": "dev"})
+        )
+        plain = agent.submit(shell_action("git status"))
+    assert silent["target"]["environment"] == "" and silent["risk"]["environment"] == "production"
+    assert claims_dev["target"]["environment"] == "dev" and claims_dev["risk"]["environment"] == "production"
+    assert plain["risk"]["environment"] == ""
+    shown = gate.cli("show", silent["id"]).stdout
+    assert "env production (inferred)" in shown
+    assert "env production (declared dev)" in gate.cli("show", claims_dev["id"]).stdout
+
+
 def test_gate_refuses_to_start_on_an_invalid_policy(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()

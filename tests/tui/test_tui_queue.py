@@ -7,7 +7,9 @@ from conftest import NOW, LiveGate, fixed_action, wait_until
 from tui.app import InterlockApp
 from tui.demo.memory import MemorySource
 from tui.live import LiveClient
+from tui.model import Action
 from tui.widgets.action_list import ActionList
+from tui.widgets.cells import is_production
 from tui.widgets.columns import QueueColumns
 from tui.widgets.detail import ActionDetail
 from tui.widgets.filter_bar import FilterBar
@@ -169,3 +171,30 @@ async def test_a_large_queue_shows_its_top_then_all_of_it() -> None:
         await wait_until(pilot, lambda: queue.count == 3000, what="all rows")
         assert queue.rows.view[0].action.id == actions[2999].id, "the riskiest, oldest high first"
         assert queue.cursor == 0 and queue.selected is queue.rows.view[0].action
+
+
+async def test_the_policy_environment_is_shown_not_the_agents_claim() -> None:
+    """A row reaching production is marked production whatever the agent declared; the detail pane says
+    where the environment came from, and `env:prod` finds it."""
+    from dataclasses import replace
+
+    def judged(n: int, declared: str, reaches: str) -> Action:
+        action = fixed_action(n, env=declared, command=f"kubectl --context prod delete pod api-{n}")
+        return replace(action, risk=replace(action.risk, environment=reaches))
+
+    actions = [judged(1, "", "production"), judged(2, "dev", "production"), fixed_action(3, env="dev")]
+    app = InterlockApp(MemorySource(actions), clock=clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        queue = queue_of(app)
+        await wait_until(pilot, lambda: queue.count == 3, what="three rows")
+        lines = [str(queue.render_line(y).text) for y in range(3)]
+        line_of = {n: next(x for x in lines if f"api-{n}" in x or f"step {n}" in x) for n in (1, 2, 3)}
+        assert " prod " in line_of[1] and " prod " in line_of[2] and " dev " in line_of[3], lines
+        assert all(is_production(row.action) for row in queue.rows.view if row.action.id[-1] in "12")
+        body = app.screen.query_one("#detail-body")
+        queue.move_to(next(i for i, row in enumerate(queue.rows.view) if row.action.id.endswith("2")))
+        await wait_until(pilot, lambda: "production (declared dev)" in body.text, what="the claim, shown")
+        queue.move_to(next(i for i, row in enumerate(queue.rows.view) if row.action.id.endswith("1")))
+        await wait_until(pilot, lambda: "production (inferred)" in body.text, what="the inference, shown")
+        await pilot.press("slash", *"env:prod")
+        await wait_until(pilot, lambda: queue.count == 2, what="both production rows found by env:prod")

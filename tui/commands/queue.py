@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from tui.commands.common import EXIT_OK, client, describe, emit_json, exit_code, guarded
+from tui.model import Action
 from tui.safe_text import visible
 
 
@@ -59,11 +60,12 @@ def _show(args: argparse.Namespace) -> int:
 
 def _details(action: dict[str, Any]) -> str:
     risk, agent = action["risk"], action["agent"]
+    env = Action.from_json(action).environment_label or "-"
     lines = [
         describe(action),
         f"agent    {agent['id']} ({agent['kind']}) {agent['user']}@{agent['host']}",
         f"session  {agent['session']}",
-        f"kind     {action['kind']}  tool {action['tool']}  env {action['target']['environment'] or '-'}",
+        f"kind     {action['kind']}  tool {action['tool']}  env {env}",
         f"cwd      {action['cwd']}",
         f"command  {action['command']}" if action["command"] else f"path     {action['path']}",
         f"risk     {risk['score']} {risk['level']}{'  read-only' if risk['read_only'] else ''}",

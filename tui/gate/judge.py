@@ -88,7 +88,8 @@ def judge_with_policy(
     policy: Policy, action: Action, autonomy: str, why: str, *, over_rate: bool
 ) -> Judgement:
     evaluation = policy.evaluate(action)
-    base = Judgement("pending", evaluation.risk, evaluation.requirement, policy.hash)
+    risk = replace(evaluation.risk, environment=evaluation.environment)
+    base = Judgement("pending", risk, evaluation.requirement, policy.hash)
     return _apply(base, evaluation.rule_verdict, evaluation.needs_human, autonomy, why, over_rate=over_rate)
 
 

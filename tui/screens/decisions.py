@@ -37,7 +37,7 @@ def preview(action: Action) -> Content:
     more = len(lines) - PREVIEW_LINES
     head = ui_content(
         (f" {badge(action.risk.level)} ", LEVEL_STYLE.get(action.risk.level, "")),
-        f" {action.risk.score}/100 · {action.agent.id} · {action.target.environment or 'no env'}",
+        f" {action.risk.score}/100 · {action.agent.id} · {action.environment or 'no env'}",
     )
     shown = [ui_text(line, "bold") for line in lines[:PREVIEW_LINES]]
     rest = (

@@ -23,9 +23,15 @@ def badge(level: str) -> str:
     return BADGE.get(level, level[:4].upper() or "?")
 
 
+def short_environment(action: Action) -> str:
+    """The environment for a narrow column: `production` is written `prod`, as people say it."""
+    env = action.environment
+    return "prod" if env == "production" else env
+
+
 def is_production(action: Action) -> bool:
-    env = action.target.environment.lower()
-    return env.startswith(PRODUCTION)
+    claims = (action.risk.environment, action.target.environment)
+    return any(env.lower().startswith(PRODUCTION) for env in claims)
 
 
 def queue_key(action: Action) -> tuple[int, int, float, str]:
@@ -93,9 +99,11 @@ def last_decision(action: Action) -> tuple[str, str]:
 def haystack(action: Action) -> str:
     """What the filter searches: the visible fields, plus `key:value` tokens (`env:prod`, `level:high`)."""
     agent, target = action.agent, action.target
+    named = {action.environment, short_environment(action), target.environment}
+    envs = " ".join(f"env:{env}" for env in sorted(named))
     return " ".join(
         (
-            f"level:{action.risk.level} env:{target.environment} agent:{agent.id} kind:{action.kind}",
+            f"level:{action.risk.level} {envs} agent:{agent.id} kind:{action.kind}",
             f"status:{action.status} host:{agent.host}",
             action.summary,
             action.command[:2000],

@@ -25,6 +25,7 @@ from tui.widgets.cells import (
     is_production,
     last_decision,
     queue_key,
+    short_environment,
     time_left,
 )
 
@@ -108,7 +109,7 @@ class QueueColumns:
         self, action: Action, width: int, now: float, palette: Palette, marked: bool = False
     ) -> list[Segment]:
         wait, agent_w, env_w, summary_w = self._layout(width)
-        level, env = action.risk.level, action.target.environment
+        level, env = action.risk.level, short_environment(action)
         prod = is_production(action)
         waited, left_text = self.clock_text(action, now)
         urgent = (action.expires_at or now) - now < URGENT_S
@@ -169,7 +170,7 @@ class HistoryColumns:
             Segment(f" {badge(level):<4} ", palette.get(level, palette["medium"])),
             Segment(fit(ui_plain(action.agent.id), agent_w) + " "),
             Segment(
-                fit(ui_plain(action.target.environment or "-"), env_w) + " ",
+                fit(ui_plain(short_environment(action) or "-"), env_w) + " ",
                 palette["prod"] if prod else palette["dim"],
             ),
             Segment(fit(ui_plain(by or "-"), who_w) + " "),

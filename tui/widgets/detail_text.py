@@ -31,7 +31,7 @@ def _join(lines: list[Content]) -> Content:
 
 def title(action: Action, now: float) -> Content:
     risk, target = action.risk, action.target
-    env = target.environment or "no environment"
+    env = action.environment_label or "no environment"
     env_style = "bold reverse $error" if is_production(action) else "bold"
     first = ui_content(
         (f" {badge(risk.level)} ", LEVEL_STYLE.get(risk.level, "")),

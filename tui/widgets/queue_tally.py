@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tui.model import Action
+from tui.widgets.cells import short_environment
 
 
 @dataclass(slots=True)
@@ -39,7 +40,7 @@ class QueueTally:
             agent = self.agents[action.agent.id] = AgentTally()
         agent.pending += 1
         agent.levels[action.risk.level] += 1
-        agent.environments[action.target.environment] += 1
+        agent.environments[short_environment(action)] += 1
         agent.last_seen = max(agent.last_seen, action.created_at)
         self._live[action.id] = action.created_at
         heapq.heappush(self._ages, (action.created_at, action.id))
@@ -50,7 +51,7 @@ class QueueTally:
         if agent is not None:
             agent.pending -= 1
             agent.levels[action.risk.level] -= 1
-            agent.environments[action.target.environment] -= 1
+            agent.environments[short_environment(action)] -= 1
         self._live.pop(action.id, None)
 
     @property

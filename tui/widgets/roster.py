@@ -11,6 +11,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from tui.model import Action
+from tui.widgets.cells import short_environment
 
 RATE_WINDOW_S = 600.0
 
@@ -48,7 +49,7 @@ class Roster:
         row.where = f"{who.user}@{who.host}" if who.user or who.host else "-"
         previous = self._status.get(action.id)
         if previous is None:
-            row.environments[action.target.environment or "-"] += 1
+            row.environments[short_environment(action) or "-"] += 1
             row.recent.append(action.created_at)
             if action.created_at >= row.last_at:
                 row.last_at, row.last_summary = action.created_at, action.summary
