@@ -134,7 +134,9 @@ async def test_detail_shows_the_quorum_the_gate_applies(live_gate: LiveGate) -> 
     app = app_for(live_gate)
     async with app.run_test(size=(160, 48)) as pilot:
         body = app.screen.query_one("#detail-body")
-        await wait_until(pilot, lambda: "SO FAR" in body.text, what="the selected action's detail")
+        await wait_until(
+            pilot, lambda: "single-user mode; the policy asks 2" in body.text, what="the quorum it applies"
+        )
         assert "1 approval (single-user mode; the policy asks 2)" in body.text
         assert "0 of 1 approvals" in body.text
     assert live_gate.gate.show(held["id"]).requirement.approvals == 2, "the stored policy figure is kept"

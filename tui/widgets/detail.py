@@ -40,6 +40,8 @@ class ActionDetail(Vertical):
 
     action: reactive[Action | None] = reactive(None, init=False, always_update=True)
     """The action shown."""
+    single_user: reactive[bool] = reactive(False, init=False)
+    """From the gate's link: in single-user mode the quorum shown is the one the gate applies (one)."""
 
     def __init__(
         self, *, clock: Callable[[], float] = time.time, id: str | None = None, classes: str | None = None
@@ -48,7 +50,6 @@ class ActionDetail(Vertical):
         self.clock = clock
         self.tally: AgentTally | None = None
         self._diff_of: str | None = None
-        self.single_user = False  # set from the gate's link: the quorum shown is the one it applies
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Nothing selected."), id="detail-empty")
@@ -101,6 +102,9 @@ class ActionDetail(Vertical):
             self._diff_of = action.diff
             view.set_diff(action.diff)
             view.border_title = f"diff · {view.line_count:,} lines"
+
+    def watch_single_user(self) -> None:
+        self._tick()
 
     def _tick(self) -> None:
         """Countdowns and ages move every second: a repaint of the body, keeping its scroll position."""
