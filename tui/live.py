@@ -1,7 +1,8 @@
 """The TUI's line to the gate: requests with replies, and the live change feed, on the control socket.
 
-One connection carries both: `subscribe` first, then the pending queue is read page by page (events
-meanwhile are held, then applied), so nothing is missed. When the gate goes away the client says why
+One connection carries both: `subscribe` asks for the pending queue with its acknowledgement (taken in the
+same step, so nothing is missed; a queue too large for one reply is read page by page, events meanwhile
+held, then applied). When the gate goes away the client says why
 and when it retries (a `Link` that is down) and reconnects with backoff. Nothing is queued for later:
 while disconnected a request fails at once; a decision is confirmed by the gate or raised as a failure.
 """
@@ -240,9 +241,13 @@ class LiveClient:
             if token:  # an SSH session's TUI acts for the key that logged in, not for the gate's OS user
                 await self.request("hello", token=token)
             self._held = []
-            await self.request("subscribe")
+            ack = await self.request("subscribe", pending=True)
             status = await self.request("status")
-            actions = await self._all_pending()
+            listed = ack.get("pending")
+            if isinstance(listed, builtins.list):
+                actions = [Action.from_json(item) for item in listed]
+            else:
+                actions = await self._all_pending()
             self._pending = {action.id: action for action in actions}
             self.snapshots += 1
             self._set_link(await self._with_pulse(self._link_from(status)))

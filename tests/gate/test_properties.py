@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -82,6 +83,9 @@ def run_sequence(steps: list[tuple[object, ...]]) -> None:
                         controls.start_incident(gate, who(str(step[2])), reason="test")
                     else:
                         controls.end_incident(gate, who(str(step[2])))
+            # what a connecting TUI is sent is the store's pending set, exactly, after every step
+            sent = [json.loads(item) for item in gate.snapshot.encoded(gate.store)]
+            assert sent == [action.to_json() for action in gate.store.pending()]
         for action_id in ids:
             action = gate.show(action_id)
             if action.status not in ("allowed", "approved"):

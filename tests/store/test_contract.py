@@ -48,6 +48,9 @@ def test_pending_is_oldest_first(store: Store) -> None:
     store.insert(first)
     store.insert(second)
     assert [a.id for a in store.pending()] == [first.id, second.id]
+    assert store.pending_ids() == [first.id, second.id]
+    store.update_pending(first.id, at=3.0, status="expired")
+    assert store.pending_ids() == [second.id]
 
 
 def test_update_pending_records_decision_and_resolves_once(store: Store) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import NOW, LiveGate, fixed_action, wait_until
 
 from tui.app import InterlockApp
@@ -198,3 +199,17 @@ async def test_the_policy_environment_is_shown_not_the_agents_claim() -> None:
         await wait_until(pilot, lambda: "production (inferred)" in body.text, what="the inference, shown")
         await pilot.press("slash", *"env:prod")
         await wait_until(pilot, lambda: queue.count == 2, what="both production rows found by env:prod")
+
+
+async def test_a_queue_too_large_for_the_subscribe_reply_is_paged_in(
+    live_gate: LiveGate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.gate import ops
+
+    monkeypatch.setattr(ops, "SNAPSHOT_LIMIT", 0)  # every pending set is "too large": the paging path
+    for n in range(3):
+        await live_gate.submit(f"make step-{n}")
+    monkeypatch.setattr("tui.live.PAGE", 2)
+    app = InterlockApp(LiveClient(live_gate.control))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: queue_of(app).count == 3, what="all three, over two pages")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tui.gate.server import Connection
 
 MAX_LIST = 1000
+SNAPSHOT_LIMIT = 64 << 20  # bytes of pending actions `subscribe` sends with its acknowledgement
 #: Ops that may take long (they run as tasks so the connection keeps serving other requests).
 STREAMING = frozenset({"wait", "subscribe", "watch"})
 
@@ -169,11 +170,22 @@ async def op_incident(conn: Connection, message: dict[str, Any]) -> dict[str, An
 
 
 async def op_subscribe(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-    """Acknowledge, then stream events until the client goes away or falls too far behind."""
+    """Acknowledge, then stream events until the client goes away or falls too far behind.
+
+    With `pending: true` the acknowledgement carries the whole pending set (`pending`, oldest first),
+    taken in the same step as the subscription, so no change falls between the two. A set larger than
+    SNAPSHOT_LIMIT bytes is left out (the client then pages it with `list`), as a reply that size would
+    be over any sensible read limit.
+    """
     conn.identity("observer")
     sub = conn.gate.feed.subscribe()
     try:
-        await conn.send({"re": message.get("re"), "ok": True, "subscribed": True})
+        ack = {"re": message.get("re"), "ok": True, "subscribed": True}
+        pending = conn.gate.snapshot.encoded(conn.gate.store) if message.get("pending") is True else None
+        if pending is not None and sum(map(len, pending)) <= SNAPSHOT_LIMIT:
+            await conn.send_raw(p.encode_with(ack, "pending", pending))
+        else:
+            await conn.send(ack)
         while True:
             await conn.send(await sub.queue.get())
             if sub.overflowed.is_set() and sub.queue.empty():

@@ -72,6 +72,13 @@ def encode(message: dict[str, Any]) -> bytes:
     return json.dumps({"v": VERSION, **message}, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
 
 
+def encode_with(message: dict[str, Any], key: str, encoded: list[str]) -> bytes:
+    """`encode(message)` with `key` set to a list of items that are already compact JSON (each one an
+    object without raw newlines), spliced in rather than parsed and encoded again."""
+    head = encode(message)[:-2]  # without the closing brace and newline
+    return b"".join((head, f',"{key}":['.encode(), ",".join(encoded).encode(), b"]}\n"))
+
+
 def decode(line: bytes) -> dict[str, Any]:
     """Parse one request frame, refusing anything that is not a versioned JSON object."""
     try:

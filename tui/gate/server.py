@@ -53,8 +53,12 @@ class Connection:
         return who
 
     async def send(self, message: dict[str, Any]) -> None:
+        await self.send_raw(p.encode(message))
+
+    async def send_raw(self, frame: bytes) -> None:
+        """One frame already encoded (see `protocol.encode_with`)."""
         async with self._lock:
-            self.writer.write(p.encode(message))
+            self.writer.write(frame)
             await self.writer.drain()
 
     async def serve(self, reader: asyncio.StreamReader) -> None:

@@ -20,6 +20,7 @@ from tui.gate.autonomy import Autonomy, Grant, Incident
 from tui.gate.feed import Feed
 from tui.gate.judge import Judge, Judgement, hold_everything, judge_with_policy, overlay
 from tui.gate.review import RefusedDecision
+from tui.gate.snapshot import PendingSnapshot
 from tui.model import Action, Decision, Reason, from_submission
 from tui.store import Conflict, Store
 
@@ -72,6 +73,7 @@ class Gate:
         self.approvers = approvers or Approvers()
         self._clock = clock
         self.feed = Feed()
+        self.snapshot = PendingSnapshot()  # what `subscribe` sends a connecting TUI
         self.started_at = clock()
         self.autonomy = Autonomy(self.settings, _grants(store), _incident(store))
         self._waiters: dict[str, list[asyncio.Future[Action]]] = {}
@@ -422,6 +424,7 @@ class Gate:
             self._resolve(action_id, status="expired")
 
     def _publish(self, action: Action) -> None:
+        self.snapshot.forget(action.id)  # every change passes here: its encoded copy is now stale
         if len(self.feed):  # serialising for nobody was a fifth of the submit cost
             self.feed.publish({"event": "action", "action": action.to_json()})
 

@@ -75,6 +75,9 @@ class Store(Protocol):
     def pending(self) -> list[Action]:
         """Every pending action, oldest first (expiry timers are rebuilt from this on start)."""
 
+    def pending_ids(self) -> list[str]:
+        """The ids of `pending()`, in its order, without building the actions (the gate's snapshot)."""
+
     def update_pending(
         self, action_id: str, *, at: float, decision: Decision | None = None, status: str | None = None
     ) -> Action:

@@ -125,6 +125,10 @@ class SqliteStore:
     def pending(self) -> list[Action]:
         return self._select("WHERE status = 'pending' ORDER BY seq", ())
 
+    def pending_ids(self) -> list[str]:
+        rows = self._db.execute("SELECT id FROM actions WHERE status = 'pending' ORDER BY seq").fetchall()
+        return [row[0] for row in rows]
+
     def update_pending(
         self, action_id: str, *, at: float, decision: Decision | None = None, status: str | None = None
     ) -> Action:
