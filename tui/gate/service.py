@@ -99,6 +99,7 @@ class Gate:
         pending = self.store.pending()
         for action in pending:
             self._arm_expiry(action)
+            self.snapshot.remember(action)  # the first TUI to connect after a restart need not wait
         for grant in list(self.autonomy.grants.values()):
             self._arm_grant(grant.agent, grant)
         return len(pending)

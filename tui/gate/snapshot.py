@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from tui.model import Action
 from tui.store import Store
 
 BULK = 64  # more missing than this: one read of the whole pending set beats one read per action
@@ -23,6 +24,11 @@ class PendingSnapshot:
     def forget(self, action_id: str) -> None:
         self._encoded.pop(action_id, None)
 
+    def remember(self, action: Action) -> None:
+        """Keep a pending action's encoded form (the gate does this for the queue it finds at start)."""
+        if action.status == "pending":
+            self._encoded[action.id] = json.dumps(action.to_json(), separators=(",", ":"), ensure_ascii=False)
+
     def encoded(self, store: Store) -> list[str]:
         """Every pending action as compact JSON, oldest first (the order of `Store.pending`)."""
         ids = store.pending_ids()
@@ -30,11 +36,9 @@ class PendingSnapshot:
         if missing:
             found = store.pending() if len(missing) > BULK else [store.get(i) for i in missing]
             for action in found:
-                if action.status == "pending" and action.id not in self._encoded:
-                    self._encoded[action.id] = json.dumps(
-                        action.to_json(), separators=(",", ":"), ensure_ascii=False
-                    )
-        return [self._encoded[action_id] for action_id in ids]
+                if action.id not in self._encoded:
+                    self.remember(action)
+        return [self._encoded[action_id] for action_id in ids if action_id in self._encoded]
 
     def __len__(self) -> int:
         return len(self._encoded)
