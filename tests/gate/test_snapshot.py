@@ -66,3 +66,15 @@ def test_splice_is_the_same_json_as_encoding_it_whole() -> None:
     frame = p.encode_with({"re": 7, "ok": True}, "pending", encoded)
     assert frame.endswith(b"\n") and frame.count(b"\n") == 1
     assert json.loads(frame) == json.loads(p.encode({"re": 7, "ok": True, "pending": items}))
+
+
+async def test_a_restarted_gate_has_the_queue_it_found_ready_to_send(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    held = [world.submit(f"job {n} risk=medium").id for n in range(5)]
+    world.gate.stop()
+    restarted = Gate(world.gate.store, judge=world.gate.judge, clock=world.clock)
+    assert len(restarted.snapshot) == 0
+    assert restarted.start() == 5
+    assert len(restarted.snapshot) == 5, "encoded while expiry timers were re-armed"
+    assert [a["id"] for a in sent(restarted)] == held
+    restarted.stop()
