@@ -12,6 +12,9 @@ Ops on the control socket (approvers): status, list, show, wait, decide, subscri
 incident, pulse, report. The control socket's caller is identified by SO_PEERCRED and the approvers
 file, or by `hello` with a session token the gate issued to an SSH session (its subprocesses act for
 its key).
+`subscribe` with `"pending": true` answers with the whole pending set in the reply (`pending`, oldest
+first); that reply may be larger than MAX_FRAME, which bounds requests, so a client asking for it reads
+with a larger limit (tui/live.py).
 A frame longer than MAX_FRAME is refused and that connection closed: the stream cannot be trusted after it.
 """
 
