@@ -254,3 +254,18 @@ def test_no_syntax_shortcut_leaves_keywords_and_glob_names_to_the_grammar(comman
     """The shortcut for lines without syntax reads the first word as the command name; a keyword or a
     glob there means something else runs, so those lines get the same reading as through the grammar."""
     assert shell.parse(command) == shell.parse_tree(command)
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("printf '%s\\n' ':(){ :|:& };:' > f", "printf '' '' > f"),
+        ('echo "a \\"b" x', 'echo "" x'),
+        ('echo "$(rm -rf /)"', 'echo "$(rm -rf /)"'),  # a substitution inside double quotes runs
+        ("echo `id`", "echo `id`"),
+        ("it\\'s 'never closed", "it s ''"),
+        ("plain line", "plain line"),
+    ],
+)
+def test_unquoted_leaves_out_data_and_keeps_what_runs(source: str, code: str) -> None:
+    assert shell.unquoted(source) == code

@@ -94,11 +94,13 @@ class Expander:
         self.units: list[Unit] = []
         self.sql: list[tuple[str, Context, str]] = []  # (text, context, client)
         self.parse_error = False
+        self.scripts: list[str] = []  # every shell source parsed: the line, then nested ones
 
     def script(self, source: str, ctx: Context) -> None:
         if ctx.depth > MAX_DEPTH:
             self.units.append(Unit("command", source[:120], name="$NESTED", dynamic=True, nested=True))
             return
+        self.scripts.append(source)
         parsed = shell.parse(source)
         self.parse_error = self.parse_error or parsed.error
         made: dict[int, Unit] = {}

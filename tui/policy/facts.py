@@ -21,6 +21,7 @@ from tui.policy.features import action_features
 from tui.policy.globs import normalise
 from tui.policy.paths import guess_workspace
 from tui.policy.settings import Settings
+from tui.policy.shell import unquoted
 from tui.policy.sql import looks_like_sql, statements
 from tui.policy.units import Diff, Unit
 from tui.policy.web import parse_request
@@ -53,6 +54,14 @@ class Facts:
     memo: dict[int, bool] = field(default_factory=dict)  # action-wide checks, decided once (matchers)
     _write_classes: dict[int, frozenset[str]] = field(default_factory=dict)
     _payload: str | None = None
+    scripts: tuple[str, ...] = ()  # every shell script the action runs: the line, then nested ones
+    _code: str | None = None
+
+    def code(self) -> str:
+        """The scripts as bash reads them for code, quoted data left out (`shell.unquoted`), one a line."""
+        if self._code is None:
+            self._code = "\n".join(unquoted(script) for script in self.scripts)
+        return self._code
 
     def payload_json(self) -> str:
         if self._payload is None:
@@ -104,7 +113,8 @@ def build(action: Action, settings: Settings) -> Facts:
         ex.units.append(Unit("action", (line or action.summary or kind)[:160], name=action.tool))
     environment, note, conflict = infer(action, ex.units, settings)
     facts = Facts(action, settings, ex.units, kind, line, environment, note, conflict,
-                  parse_error=ex.parse_error, agent_kind=action.agent.kind, agent_id=action.agent.id)
+                  parse_error=ex.parse_error, agent_kind=action.agent.kind, agent_id=action.agent.id,
+                  scripts=tuple(ex.scripts))
     facts.suspicious = _suspicious(action)
     for unit in ex.units:  # a plain loop: most actions have no HTTP unit, let alone a non-ASCII host
         if unit.http is not None and not unit.http.host.isascii():

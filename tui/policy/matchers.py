@@ -146,7 +146,7 @@ def _check(key: str, value: Any, data: Any, where: Where) -> tuple[Check, GlobSe
         limit = as_int(value, key, data, where, low=0, high=10**9)
         attr = key.removeprefix("diff_")
         return (lambda u, f: u.diff is not None and getattr(u.diff, attr) >= limit), None
-    if key in ("line", "text", "arg_regex", "url", "content", "payload"):
+    if key in ("line", "code", "text", "arg_regex", "url", "content", "payload"):
         return _regex_check(key, as_regex(value, key, data, where)), None
     items = as_list(value, key, data, where)
     if key in ("reads", "writes"):
@@ -191,10 +191,10 @@ def _bool_check(key: str, want: bool) -> Check:
 def _regex_check(key: str, pattern: re.Pattern[str]) -> Check:
     search = pattern.search
     may = literal_prefilter(pattern)
-    if key in ("line", "payload"):
+    if key in ("line", "code", "payload"):
         # the same for every unit of an action: decided once per action
-        text_of: Callable[[Facts], str] = (
-            (lambda f: f.line) if key == "line" else (lambda f: f.payload_json()))
+        text_of: Callable[[Facts], str] = {
+            "line": lambda f: f.line, "code": lambda f: f.code(), "payload": lambda f: f.payload_json()}[key]
         memo_key = id(pattern)
 
         def whole(u: Unit, f: Facts) -> bool:

@@ -43,6 +43,8 @@ MATCH_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "env_conflict": ("bool: the action claims one environment but reaches a riskier one", tuple(UNIT_TYPES)),
     "agent": ("globs on agent kind or id", tuple(UNIT_TYPES)),
     "line": ("regex on the whole command", tuple(UNIT_TYPES)),
+    "code": ("regex on the shell code that runs: the line and each nested script (bash -c, eval, ssh, "
+             "decoded payloads), quoted data left out", tuple(UNIT_TYPES)),
     "text": ("regex on the unit's text", tuple(UNIT_TYPES)), "read_only": ("bool", tuple(UNIT_TYPES)),
     "known": ("bool: some rule recognised the unit", tuple(UNIT_TYPES)),
     "unicode": ("bool: bidi/zero-width/control characters anywhere", tuple(UNIT_TYPES)),

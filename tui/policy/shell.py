@@ -74,6 +74,29 @@ _TOKENS = re.compile(_TOKEN)
 _SEGMENT = re.compile(f" *({_TOKEN}(?: +{_TOKEN})*) *({_JOIN}|$)")
 
 
+def unquoted(source: str) -> str:
+    """`source` with the insides of its quoted strings and escaped characters left out: the part bash
+    reads as code rather than as data (`printf ':(){ :|:& };:'` prints a fork bomb, it does not run one).
+    A double-quoted string holding a command substitution is kept whole: that part runs. Strings that do
+    run (`bash -c '…'`, `eval`) are scripts of their own, seen unquoted when they are parsed.
+    """
+    if "'" not in source and '"' not in source and "\\" not in source:
+        return source
+    return _QUOTED_OR_ESCAPED.sub(_data_left_out, source)
+
+
+_QUOTED_OR_ESCAPED = re.compile(r"""\\.|'[^']*'?|"(?:[^"\\]|\\.)*"?""", re.S)
+
+
+def _data_left_out(found: re.Match[str]) -> str:
+    text = found.group()
+    if text[0] == "\\":
+        return " "
+    if text[0] == "'":
+        return "''"
+    return text if "$(" in text or "`" in text else '""'
+
+
 def parse(source: str) -> Script:
     """Every simple command in `source`, in execution order (substitutions before their command)."""
     if _NO_SYNTAX.fullmatch(source):
