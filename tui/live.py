@@ -39,6 +39,7 @@ class Link:
     retry_in: float = 0.0
     attempt: int = 0
     watching: int = 0
+    watchers: tuple[str, ...] = ()  # the approvers subscribed, by name (you among them)
     single_user: bool = False
     policy: str | None = None  # the loaded policy's hash; '' none loaded; None: the gate does not say
     policy_error: str = ""
@@ -349,6 +350,7 @@ class LiveClient:
             socket=str(self.path),
             you=str(you.get("name", "")),
             watching=int(gate.get("subscribers", 0)),
+            watchers=tuple(str(name) for name in gate.get("watchers") or ()),
             single_user=bool(gate.get("single_user", False)),
             policy=None if policy is None else str(policy.get("hash", "")),
             policy_error="" if policy is None else str(policy.get("error", "")),

@@ -78,3 +78,15 @@ async def test_a_restarted_gate_has_the_queue_it_found_ready_to_send(tmp_path: P
     assert len(restarted.snapshot) == 5, "encoded while expiry timers were re-armed"
     assert [a["id"] for a in sent(restarted)] == held
     restarted.stop()
+
+
+def test_status_names_who_is_watching(gate: GateProcess) -> None:
+    import getpass
+
+    with gate.control() as first, gate.control() as second:
+        first.request("subscribe")
+        second.request("subscribe")
+        with gate.control() as asker:
+            status = asker.request("status")["gate"]
+    me = getpass.getuser()
+    assert status["subscribers"] == 2 and status["watchers"] == [me, me]

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import pytest
 from conftest import LiveGate, wait_until
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 
 from tui.app import InterlockApp
-from tui.live import LiveClient
+from tui.live import Link, LiveClient
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.action_list import ActionList
+from tui.widgets.app_bar import AppBar
 from tui.widgets.key_bar import KeyBar
 
 
@@ -111,3 +113,20 @@ async def test_keys_that_do_not_fit_are_dropped_whole(live_gate: LiveGate) -> No
         assert text.rstrip().endswith("^p palette")
         assert "a Approve" in text
         assert "Throttle" not in text and "Incident" not in text, f"no key is cut in half: {text!r}"
+
+
+class BarOnly(App[None]):
+    def compose(self) -> ComposeResult:
+        yield AppBar("queue")
+
+
+@pytest.mark.parametrize(("width", "shown"), [(160, "also watching: bob, carol"), (90, "3 watching")])
+async def test_app_bar_names_who_else_is_watching_when_there_is_room(width: int, shown: str) -> None:
+    app = BarOnly()
+    async with app.run_test(size=(width, 3)) as pilot:
+        bar = app.query_one(AppBar)
+        bar.link = Link(up=True, socket="s", you="alice", watching=3, watchers=("alice", "bob", "carol"))
+        await pilot.pause()
+        text = bar.render().plain
+        assert shown in text and text.rstrip().endswith(shown.rstrip()), text
+        assert "INTERLOCK" in text and "Pulse" in text, "the screen tabs always show"

@@ -11,9 +11,10 @@ from typing import Any
 
 
 class Subscription:
-    def __init__(self, depth: int) -> None:
+    def __init__(self, depth: int, who: str = "") -> None:
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=depth)
         self.overflowed = asyncio.Event()
+        self.who = who  # the approver watching (status names them: who else is looking at the queue)
 
 
 class Feed:
@@ -21,8 +22,8 @@ class Feed:
         self._depth = depth
         self._subscribers: set[Subscription] = set()
 
-    def subscribe(self) -> Subscription:
-        sub = Subscription(self._depth)
+    def subscribe(self, who: str = "") -> Subscription:
+        sub = Subscription(self._depth, who)
         self._subscribers.add(sub)
         return sub
 
@@ -36,6 +37,10 @@ class Feed:
             except asyncio.QueueFull:
                 self._subscribers.discard(sub)
                 sub.overflowed.set()
+
+    def watchers(self) -> list[str]:
+        """Who is subscribed, by name, sorted (a name twice: two sessions of one person)."""
+        return sorted(sub.who for sub in self._subscribers if sub.who)
 
     def __len__(self) -> int:
         return len(self._subscribers)

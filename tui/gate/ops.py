@@ -177,8 +177,7 @@ async def op_subscribe(conn: Connection, message: dict[str, Any]) -> dict[str, A
     SNAPSHOT_LIMIT bytes is left out (the client then pages it with `list`), as a reply that size would
     be over any sensible read limit.
     """
-    conn.identity("observer")
-    sub = conn.gate.feed.subscribe()
+    sub = conn.gate.feed.subscribe(conn.identity("observer").name)
     try:
         ack = {"re": message.get("re"), "ok": True, "subscribed": True}
         pending = conn.gate.snapshot.encoded(conn.gate.store) if message.get("pending") is True else None

@@ -281,6 +281,7 @@ class Gate:
             "pending": len(self._timers),
             "waiters": sum(len(f) for f in self._waiters.values()),
             "subscribers": len(self.feed),
+            "watchers": self.feed.watchers(),
             "ttl_s": self.ttl_s,
             "uptime_s": round(self.clock() - self.started_at, 3),
             "single_user": self.approvers.single_user,

@@ -50,13 +50,15 @@ class AppBar(Widget):
                 " ",
             ]
         left = ui_content(*parts)
-        right = self._status(pulse=True)
-        if left.cell_length + right.cell_length >= self.size.width:
-            right = self._status(pulse=False)  # the gauge gives way: the mode label must always show
+        right = self._status(pulse=True, names=True)
+        for pulse, names in ((False, True), (False, False)):  # the gauge gives way first, then the names
+            if left.cell_length + right.cell_length < self.size.width:
+                break
+            right = self._status(pulse=pulse, names=names)
         gap = max(1, self.size.width - left.cell_length - right.cell_length)
         return Content.assemble(left, " " * gap, right)
 
-    def _status(self, *, pulse: bool) -> Content:
+    def _status(self, *, pulse: bool, names: bool) -> Content:
         link = self.link
         if link is None:
             return ui_content(("connecting… ", "$text-muted"))
@@ -73,5 +75,15 @@ class AppBar(Widget):
             " ",
             ("● ", "bold $success"),
             you,
-            f"{link.watching} watching ",
+            self._watching(link, names),
         )
+
+    @staticmethod
+    def _watching(link: Link, names: bool) -> str:
+        """Who else has the queue open (so two people do not review the same action), else how many."""
+        others = list(link.watchers)
+        if link.you in others:
+            others.remove(link.you)
+        if names and others:
+            return f"also watching: {', '.join(others)} "
+        return f"{link.watching} watching "
