@@ -364,3 +364,15 @@ def test_an_edit_reaches_the_gate_with_its_diff_and_the_file_is_untouched(agent,
     assert (action.kind, action.path, action.status) == ("file_edit", f"{project}/src/db.ts", "denied")
     assert "-  pool: 5,\n+  pool: 50,\n" in action.diff
     assert b'"deny"' in done.stdout and (project / "src" / "db.ts").read_text() == before
+
+
+def test_a_lone_surrogate_in_the_tool_input_is_denied_naming_the_field(gate: GateProcess, project):
+    """`"\\ud800"` is valid JSON but not Unicode: the hook cannot send it, so it denies and says where."""
+    stdin = (
+        b'{"session_id":"s","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Bash",'
+        b'"tool_input":{"command":"rm -rf / \\ud800"}}'
+    )
+    done = run_hook("claude-code", stdin, gate.socket)
+    body = done.stdout.decode()
+    assert done.returncode == 2 and '"deny"' in body
+    assert "lone UTF-16 surrogate in action.command (U+D800)" in body and "NOT run" in body

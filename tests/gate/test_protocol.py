@@ -60,6 +60,17 @@ class Raw:
         ),
         (b'{"op": "cancel", "id": "x"}\n', "forbidden", "was not submitted on this connection"),
         (b"\xff\xfe\n", "bad_json", "frame is not valid JSON"),
+        (
+            b'{"op": "submit", "action": {"kind": "shell", "command": "rm \\ud800", "agent": {"id": "a"}}}\n',
+            "bad_json",
+            "lone UTF-16 surrogate in action.command (U+D800)",
+        ),
+        (
+            b'{"op": "submit", "action": {"kind": "shell", "command": "x", "agent": {"id": "a"}, '
+            b'"payload": {"list": ["ok", "\\udc00"]}}}\n',
+            "bad_json",
+            "lone UTF-16 surrogate in action.payload.list.1 (U+DC00)",
+        ),
     ],
 )
 def test_bad_frames_on_submit_socket_get_specific_errors(
@@ -216,3 +227,20 @@ def test_a_gate_dying_mid_request_is_reported_as_such(tmp_path: Path) -> None:
             client.request("status")
     dying.join()
     server.close()
+
+
+def test_an_escaped_surrogate_pair_is_ordinary_text(gate: GateProcess) -> None:
+    """JSON encoders that escape non-ASCII write an emoji as a pair of surrogate escapes: that is fine."""
+    raw = Raw(gate.socket)
+    raw.send(b'{"op": "submit", "re": 1, "action": {"kind": "shell", "command": "echo \\ud83d\\ude00", '
+             b'"agent": {"id": "a"}}}\n')
+    reply = raw.reply()
+    assert reply["ok"] is True and reply["action"]["command"] == "echo \U0001f600"
+
+
+def test_submit_refuses_a_lone_surrogate_on_stdin_with_a_usage_error(gate: GateProcess) -> None:
+    action = '{"kind": "shell", "command": "rm \\ud800", "agent": {"id": "a"}}'
+    done = gate.cli("submit", "--no-wait", stdin=action)
+    assert done.returncode == 2, done.stderr
+    assert "lone UTF-16 surrogate in action.command (U+D800)" in done.stderr
+    assert "Traceback" not in done.stderr

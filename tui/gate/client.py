@@ -80,7 +80,13 @@ class GateClient:
         self._tag += 1
         tag = self._tag
         try:
-            sock.sendall(p.encode({"op": op, "re": tag, **fields}))
+            frame = p.encode({"op": op, "re": tag, **fields})
+        except UnicodeEncodeError:  # a lone surrogate from JSON (`"\ud800"`): say where, send nothing
+            found = p.lone_surrogate(fields) or "the request"
+            message = f"lone UTF-16 surrogate in {found}: not valid Unicode"
+            raise GateError(p.error_reply(None, p.BAD_JSON, message)) from None
+        try:
+            sock.sendall(frame)
             sock.settimeout(None if wait_s is None else self.timeout + wait_s)
             while True:
                 reply = self._read_frame(sock)

@@ -82,6 +82,23 @@ def encode_with(message: dict[str, Any], key: str, encoded: list[str]) -> bytes:
     return b"".join((head, f',"{key}":['.encode(), ",".join(encoded).encode(), b"]}\n"))
 
 
+def lone_surrogate(value: object, where: str = "") -> str | None:
+    """Where `value` holds a string with a lone UTF-16 surrogate (`"\\ud800"` is valid JSON but not valid
+    Unicode: it cannot be stored, sent or shown), as `field.path (U+D800)`; None when there is none."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return f"{where or 'the text'} (U+{ord(value[exc.start]):04X})"
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = lone_surrogate(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
+
+
 def decode(line: bytes) -> dict[str, Any]:
     """Parse one request frame, refusing anything that is not a versioned JSON object."""
     try:
@@ -90,6 +107,8 @@ def decode(line: bytes) -> dict[str, Any]:
         raise ProtocolError(BAD_JSON, f"frame is not valid JSON: {exc}") from None
     if not isinstance(message, dict):
         raise ProtocolError(BAD_REQUEST, "frame must be a JSON object")
+    if (b"\\ud" in line or b"\\uD" in line) and (found := lone_surrogate(message)):
+        raise ProtocolError(BAD_JSON, f"frame holds a lone UTF-16 surrogate in {found}: not valid Unicode")
     version = message.get("v", VERSION)
     if version != VERSION:
         raise ProtocolError(
