@@ -226,6 +226,12 @@ NOT_JSON = "unreadable hook payload: stdin is not JSON (Expecting value: line 1 
         (b"garbage", NOT_JSON),
         (b"", NOT_JSON),
         (b"[1, 2]", "unreadable hook payload: stdin is not a JSON object"),
+        pytest.param(
+            b"[" * 50_000 + b"]" * 50_000,
+            "unreadable hook payload: stdin is not JSON (nested too deeply)",
+            id="deeply-nested",
+        ),
+        (b'{"tool_name": NaN}', "unreadable hook payload: stdin is not JSON (NaN is not a JSON number)"),
         (
             b'{"tool_name": "Bash"}',
             "unsupported hook payload: field 'hook_event_name' must be a non-empty string",

@@ -40,6 +40,9 @@ class Raw:
         return self.reply()
 
 
+DEEP = b'{"op": "status", "n": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
+
+
 @pytest.mark.parametrize(
     ("frame", "code", "message"),
     [
@@ -60,6 +63,10 @@ class Raw:
         ),
         (b'{"op": "cancel", "id": "x"}\n', "forbidden", "was not submitted on this connection"),
         (b"\xff\xfe\n", "bad_json", "frame is not valid JSON"),
+        (b'{"op": "status", "n": NaN}\n', "bad_json", "NaN is not a JSON number"),
+        (b'{"op": "status", "n": -Infinity}\n', "bad_json", "-Infinity is not a JSON number"),
+        (b'{"op": "status", "n": 1e400}\n', "bad_json", "number 1e400 is out of range"),
+        pytest.param(DEEP, "bad_json", "nested too deeply", id="deeply-nested"),
         (
             b'{"op": "submit", "action": {"kind": "shell", "command": "rm \\ud800", "agent": {"id": "a"}}}\n',
             "bad_json",
@@ -244,3 +251,9 @@ def test_submit_refuses_a_lone_surrogate_on_stdin_with_a_usage_error(gate: GateP
     assert done.returncode == 2, done.stderr
     assert "lone UTF-16 surrogate in action.command (U+D800)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_submit_refuses_numbers_json_cannot_hold(gate: GateProcess) -> None:
+    action = '{"kind": "shell", "command": "x", "agent": {"id": "a"}, "n": NaN}'
+    done = gate.cli("submit", "--no-wait", stdin=action)
+    assert done.returncode == 2 and "stdin is not valid JSON: NaN is not a JSON number" in done.stderr

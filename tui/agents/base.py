@@ -119,11 +119,11 @@ def field_obj(data: dict[str, Any], name: str) -> dict[str, Any]:
     """An object field; some agents send it as a JSON string (Cursor MCP, Copilot), so accept both."""
     value = data.get(name)
     if isinstance(value, str):
-        import json
+        from tui.gate.protocol import loads
 
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
+            value = loads(value)
+        except ValueError as exc:
             raise BadPayload(f"field {name!r} is a string but not JSON: {exc}") from None
     if value is None:
         return {}

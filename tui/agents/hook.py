@@ -9,7 +9,6 @@ after approval, which the gate then lets through once.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -17,6 +16,7 @@ import time
 
 from tui.agents import verdicts
 from tui.agents.base import BadPayload
+from tui.gate import protocol as p
 from tui.gate.client import GateClient, GateError, GateUnreachable
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
@@ -124,8 +124,8 @@ def _payload(raw: bytes) -> dict[str, Any]:
     if len(raw) > MAX_STDIN:
         raise BadPayload(f"more than {MAX_STDIN} bytes on stdin")
     try:
-        payload = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        payload = p.loads(raw)
+    except ValueError as exc:
         raise BadPayload(f"stdin is not JSON ({exc})") from None
     if not isinstance(payload, dict):
         raise BadPayload("stdin is not a JSON object")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from tui.commands.common import (
@@ -15,6 +14,7 @@ from tui.commands.common import (
     fail,
     guarded,
 )
+from tui.gate import protocol as p
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
 if TYPE_CHECKING:
@@ -27,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "wait":
         return guarded(lambda: _wait(args))
     try:
-        action = json.loads(sys.stdin.buffer.read())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        action = p.loads(sys.stdin.buffer.read())
+    except ValueError as exc:
         return fail(f"stdin is not valid JSON: {exc}", EXIT_USAGE)
     if not isinstance(action, dict):
         return fail("stdin must hold one Action JSON object", EXIT_USAGE)

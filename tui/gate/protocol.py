@@ -82,6 +82,27 @@ def encode_with(message: dict[str, Any], key: str, encoded: list[str]) -> bytes:
     return b"".join((head, f',"{key}":['.encode(), ",".join(encoded).encode(), b"]}\n"))
 
 
+def _not_json(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def loads(data: bytes | str) -> Any:
+    """JSON from an agent or client, strictly: Python's decoder also takes `NaN`, `Infinity` and numbers
+    that overflow to infinity, which nothing else reads back, and dies of RecursionError on deep nesting.
+    Each of those is a ValueError here, with what was wrong, like any other malformed JSON."""
+    try:
+        return json.loads(data, parse_constant=_not_json, parse_float=_finite)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def lone_surrogate(value: object, where: str = "") -> str | None:
     """Where `value` holds a string with a lone UTF-16 surrogate (`"\\ud800"` is valid JSON but not valid
     Unicode: it cannot be stored, sent or shown), as `field.path (U+D800)`; None when there is none."""
@@ -102,8 +123,8 @@ def lone_surrogate(value: object, where: str = "") -> str | None:
 def decode(line: bytes) -> dict[str, Any]:
     """Parse one request frame, refusing anything that is not a versioned JSON object."""
     try:
-        message = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        message = loads(line)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors too
         raise ProtocolError(BAD_JSON, f"frame is not valid JSON: {exc}") from None
     if not isinstance(message, dict):
         raise ProtocolError(BAD_REQUEST, "frame must be a JSON object")
