@@ -269,3 +269,43 @@ def test_no_syntax_shortcut_leaves_keywords_and_glob_names_to_the_grammar(comman
 )
 def test_unquoted_leaves_out_data_and_keeps_what_runs(source: str, code: str) -> None:
     assert shell.unquoted(source) == code
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo ${a:-$(rm -rf /)}",
+        "echo ${a:-`rm -rf /`}",
+        'echo "${a:-$(rm -rf /)}"',
+        "echo ${a:-${b:-$(rm -rf /)}}",
+        "echo $(( $(rm -rf /) ))",
+        "echo $[ $(rm -rf /) ]",
+        "echo ${a[$(rm -rf /)]}",
+        "echo ${#a[$(rm -rf /)]}",
+        "a[$(rm -rf /)]=1",
+        "echo ${a/$(rm -rf /)/x}",
+        "export X=${a:-$(rm -rf /)}",
+        "for i in ${a:-$(rm -rf /)}; do :; done",
+        "cat <<< ${a:-$(rm -rf /)}",
+        "cat <<EOF\n${a:-$(rm -rf /)}\nEOF",
+        "cat <<EOF\n`rm -rf /`\nEOF",
+        "cat <<EOF\nit's `rm -rf /`\nEOF",
+        'git commit -m "use `rm -rf /` here"',
+    ],
+)
+def test_every_substitution_runs_and_is_judged_wherever_the_grammar_puts_it(command: str) -> None:
+    """Found by probing: these ran `rm` unseen (the walk never reached them) and were allowed as `echo`."""
+    assert "rm" in names(command), names(command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git commit -m 'use `rm -rf /` here'",
+        "cat <<'EOF' > notes.md\nran `rm -rf /` in a container\nEOF",
+        'cat <<"EOF"\n$(rm -rf /)\nEOF',
+        "echo '${a:-$(rm -rf /)}'",
+    ],
+)
+def test_quoted_text_that_only_looks_like_a_substitution_stays_data(command: str) -> None:
+    assert "rm" not in names(command), names(command)

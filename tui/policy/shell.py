@@ -176,7 +176,43 @@ def parse_tree(source: str) -> Script:
         tree = _parser().parse(data)
     walker = _Walker(source)
     walker.statement(tree.root_node)
+    walker.unwalked_substitutions(tree.root_node)
+    if "`" in source:
+        for start, inner in backticks(source, walker.heredocs):
+            if not any(first <= start < end for first, end in walker.spans):
+                walker.commands.extend(parse_tree(inner).commands)  # a backquote the grammar left as text
     return Script(walker.commands, tree.root_node.has_error)
+
+
+def backticks(source: str, heredocs: list[tuple[int, int, bool]]) -> list[tuple[int, str]]:
+    """Each backquoted command bash would run, as (offset, text): outside single quotes, inside double
+    quotes too, and in the body of a heredoc whose delimiter is not quoted (`heredocs`: body start, end,
+    quoted). tree-sitter-bash leaves some of these as plain text (`${a:-`…`}`, heredoc bodies)."""
+    text = list(source)
+    for first, end, quoted in heredocs:
+        for i in range(first, min(end, len(text))):
+            if quoted or text[i] in "'\"":
+                text[i] = " "  # a quoted body is data; in an open one, quote characters are just text
+    masked = "".join(text)
+    found: list[tuple[int, str]] = []
+    state, i, n = "", 0, len(masked)
+    while i < n:
+        c = masked[i]
+        if c == "\\" and state != "'":
+            i += 2
+            continue
+        if c == "'" and state != '"':
+            state = "" if state == "'" else "'"
+        elif c == '"' and state != "'":
+            state = "" if state == '"' else '"'
+        elif c == "`" and state != "'":
+            end = masked.find("`", i + 1)
+            if end < 0:
+                break
+            found.append((i, masked[i + 1 : end]))
+            i = end
+        i += 1
+    return found
 
 
 class _Walker:
@@ -188,6 +224,23 @@ class _Walker:
         self.variables: dict[str, str] = {}
         self.cwd = ""
         self.pending_upstream: RawCommand | None = None  # the stage feeding a loop's `read`
+        self.walked: set[int] = set()  # ids of the substitution nodes already walked
+        self.spans: list[tuple[int, int]] = []  # and where they are in the source
+        self.heredocs: list[tuple[int, int, bool]] = []  # heredoc bodies: start, end, delimiter quoted
+
+    def unwalked_substitutions(self, root: Any) -> None:
+        """The safety net: every `$(…)`, `` `…` `` and `<(…)` in the tree runs, wherever the grammar put it
+        (`${a:-$(…)}`, `$(( $(…) ))`, `${a[$(…)]}`, heredoc bodies); any the walk above did not reach is
+        walked now, so its commands are judged. Iterative: a deeply nested line must not exhaust the stack.
+        """
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type in ("command_substitution", "process_substitution"):
+                if node.id not in self.walked:
+                    self.substitution(node)
+                continue  # walking it walked what is inside
+            stack.extend(reversed(node.children))
 
     # --- statements -------------------------------------------------------------------------------
 
@@ -268,9 +321,12 @@ class _Walker:
     def heredoc(self, node: Any, target: RawCommand) -> list[RawCommand]:
         """tree-sitter nests the rest of the line (`| sh`, `&& rm x`) inside the heredoc node."""
         out: list[RawCommand] = []
+        start = next((c for c in node.named_children if c.type == "heredoc_start"), None)
+        quoted = start is not None and any(q in self._text(start) for q in "'\"\\")
         for child in node.named_children:
             kind = child.type
             if kind == "heredoc_body":
+                self.heredocs.append((child.start_byte, child.end_byte, quoted))
                 target.stdin_text = self._text(child)
                 for sub in child.named_children:
                     if sub.type == "command_substitution":
@@ -375,6 +431,8 @@ class _Walker:
         return " ".join(parts) + "\n"
 
     def substitution(self, node: Any) -> list[RawCommand]:
+        self.walked.add(node.id)
+        self.spans.append((node.start_byte, node.end_byte))
         saved = self.cwd
         out: list[RawCommand] = []
         for child in node.named_children:
