@@ -221,3 +221,12 @@ def test_results_are_memoised_per_policy_and_keyed_on_everything_rules_see(polic
     tricky = fresh.evaluate(from_submission({**base, "summary": "status\u202e"}))
     assert tricky is not first and tricky.risk.level == "high"  # the summary is text the rules look at
     assert fresh.evaluate_uncached(from_submission(base)) == first
+
+
+def test_argv_is_judged_as_quoted_and_alongside_a_command_that_differs(judge) -> None:
+    """An SDK or custom submitter may send both; whichever it runs, the gate judged it (found by probing:
+    `command: ls` with `argv: [rm, -rf, /]` was allowed)."""
+    assert judge("ls", argv=["rm", "-rf", "/"]).risk.level == "critical"
+    assert judge(None, argv=["bash", "-c", "rm -rf /"]).risk.level == "critical"
+    quoted = judge(None, argv=["echo", "a; rm -rf /"])  # one argument: printed, not run
+    assert quoted.risk.level == "low", quoted.risk

@@ -95,9 +95,12 @@ class Facts:
 def build(action: Action, settings: Settings) -> Facts:
     ex = Expander()
     kind = action.kind
-    line = action.command or " ".join(action.argv)
+    argv_line = shlex.join(action.argv) if action.argv else ""  # quoted as it runs: no word boundary lost
+    line = action.command or argv_line
     if kind == "shell":
         ex.script(line, Context(action.cwd))
+        if argv_line and argv_line != line:  # both given and they differ: whichever runs, it was judged
+            ex.script(argv_line, Context(action.cwd))
     elif kind == "sql":
         ex.sql.append((line, Context(cwd=action.cwd), ""))
     elif kind == "http":
