@@ -225,3 +225,26 @@ def test_answers_are_the_exact_bytes_each_agent_expects(agent, event, decision):
 def test_non_ascii_reasons_are_escaped_so_no_encoding_can_break_the_json():
     body, _ = adapter("gemini").render("BeforeTool", Verdict("deny", "rejected by zoë: “no”\n"))
     assert body == b'{"decision":"deny","reason":"rejected by zo\\u00eb: \\u201cno\\u201d\\n"}\n'
+
+
+@pytest.mark.parametrize(
+    ("notebook", "level"), [("/etc/cron.d/x.ipynb", "critical"), ("analysis.ipynb", "low")]
+)
+def test_notebook_edit_is_a_file_edit_judged_by_its_path(notebook, level, project):
+    """Found by probing: NotebookEdit went through as an unknown tool, so /etc/cron.d was allowed."""
+    from tui.model import from_submission
+    from tui.policy import load_policy, shipped_rules_dir
+
+    hook = {
+        "session_id": "s",
+        "cwd": str(project),
+        "hook_event_name": "PreToolUse",
+        "tool_name": "NotebookEdit",
+        "tool_input": {"notebook_path": notebook, "cell_id": "c1", "new_source": "x = 1", "edit_mode": "replace"},
+    }
+    action = adapter("claude-code").parse(hook).action
+    path = notebook if notebook.startswith("/") else str(project / notebook)
+    assert (action["kind"], action["path"]) == ("file_edit", path)
+    assert action["summary"] == f"replace a cell of {path}"
+    submitted = from_submission({**action, "agent": {"id": "a", "kind": "claude-code"}}, now=1.0, ttl_s=60)
+    assert load_policy([shipped_rules_dir()]).evaluate(submitted).risk.level == level

@@ -86,6 +86,21 @@ def file_edit(
     }
 
 
+def notebook_edit(tool: str, path: str, cwd: str, tool_input: dict[str, Any]) -> dict[str, Any]:
+    """One notebook cell replaced, inserted or deleted: judged by the notebook's path like any file edit.
+    The cell's new text is in the payload; a notebook is JSON, so no line diff is made of it."""
+    path = absolute(path, cwd)
+    mode = tool_input.get("edit_mode") if isinstance(tool_input.get("edit_mode"), str) else "replace"
+    return {
+        "kind": "file_edit",
+        "tool": tool,
+        "path": path,
+        "cwd": cwd,
+        "summary": f"{mode} a cell of {path}",
+        "payload": fit(tool_input),
+    }
+
+
 def patch(tool: str, text: str, cwd: str, tool_input: dict[str, Any]) -> dict[str, Any]:
     """A patch the agent wrote itself (Codex apply_patch): its text is the diff; first file is the path."""
     paths = [

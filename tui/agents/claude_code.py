@@ -40,6 +40,8 @@ def tool_action(tool: str, data: dict[str, Any], cwd: str) -> dict[str, Any]:
     if tool == "MultiEdit":
         edits = [edit_of(e, "replace_all") for e in data.get("edits") or [] if isinstance(e, dict)]
         return actions.file_edit(tool, field_str(data, "file_path"), edits, cwd, data)
+    if tool == "NotebookEdit":  # was judged as an unknown tool, so its path never met the path rules
+        return actions.notebook_edit(tool, field_str(data, "notebook_path"), cwd, data)
     if tool == "WebFetch":
         return actions.http(tool, "GET", field_str(data, "url"), cwd, data)
     if tool.startswith("mcp__"):
