@@ -240,7 +240,7 @@ def test_notebook_edit_is_a_file_edit_judged_by_its_path(notebook, level, projec
         "cwd": str(project),
         "hook_event_name": "PreToolUse",
         "tool_name": "NotebookEdit",
-        "tool_input": {"notebook_path": notebook, "cell_id": "c1", "new_source": "x = 1", "edit_mode": "replace"},
+        "tool_input": {"notebook_path": notebook, "cell_id": "c1", "new_source": "x = 1"},
     }
     action = adapter("claude-code").parse(hook).action
     path = notebook if notebook.startswith("/") else str(project / notebook)
