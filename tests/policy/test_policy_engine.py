@@ -230,3 +230,11 @@ def test_argv_is_judged_as_quoted_and_alongside_a_command_that_differs(judge) ->
     assert judge(None, argv=["bash", "-c", "rm -rf /"]).risk.level == "critical"
     quoted = judge(None, argv=["echo", "a; rm -rf /"])  # one argument: printed, not run
     assert quoted.risk.level == "low", quoted.risk
+
+
+@pytest.mark.parametrize("depth", [200, 2000])
+def test_shell_nested_past_the_walks_reach_is_held_as_unreadable_code(judge, depth: int) -> None:
+    """Found by probing: `$(` two hundred deep was an internal RecursionError at the gate."""
+    ev = judge("$(" * depth + "ls" + ")" * depth)
+    assert ev.risk.level == "critical"
+    assert {"dynamic-code", "unparseable-shell"} <= {r.rule for r in ev.risk.reasons}

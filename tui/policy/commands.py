@@ -101,7 +101,12 @@ class Expander:
             self.units.append(Unit("command", source[:120], name="$NESTED", dynamic=True, nested=True))
             return
         self.scripts.append(source)
-        parsed = shell.parse(source)
+        try:
+            parsed = shell.parse(source)
+        except RecursionError:  # nested deeper than the walk can follow: judged as code nobody can read
+            self.parse_error = True
+            self.units.append(Unit("command", source[:120], name="$NESTED", dynamic=True, nested=True))
+            return
         self.parse_error = self.parse_error or parsed.error
         made: dict[int, Unit] = {}
         for raw in parsed.commands:
