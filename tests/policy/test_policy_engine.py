@@ -238,3 +238,19 @@ def test_shell_nested_past_the_walks_reach_is_held_as_unreadable_code(judge, dep
     ev = judge("$(" * depth + "ls" + ")" * depth)
     assert ev.risk.level == "critical"
     assert {"dynamic-code", "unparseable-shell"} <= {r.rule for r in ev.risk.reasons}
+
+
+def test_a_huge_pipeline_is_judged_unreadable_without_walking_it(judge) -> None:
+    """Found by probing: 150,000 `cat |` stages (900 KB, under the frame limit) took 24 GB and 244 s."""
+    ev = judge(" | ".join(["cat"] * 150_000))
+    assert ev.risk.level == "critical" and "unparseable-shell" in {r.rule for r in ev.risk.reasons}
+
+
+def test_a_pipeline_stage_remembers_a_bounded_number_of_feeders() -> None:
+    from tui.policy.commands import MAX_CARRIED, Context, Expander
+
+    ex = Expander()
+    ex.script(" | ".join(f"tool{i}" for i in range(300)), Context(""))
+    assert len(ex.units) == 300
+    assert max(len(unit.stdin_from) for unit in ex.units) == MAX_CARRIED
+    assert ex.units[-1].stdin_from[0] == "tool298" and ex.units[-1].stdin_from[-1] == "$PIPELINE"

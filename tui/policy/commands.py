@@ -18,6 +18,8 @@ from tui.policy.tools import HTTP_CLIENTS, PRIVILEGED, RUNNERS, VALUE_FLAGS, WRA
 from tui.policy.units import Unit
 from tui.policy.web import from_client
 
+MAX_COMMANDS = 2_000  # simple commands in one action; past this it is judged unreadable
+MAX_CARRIED = 64  # upstream commands (and files they read) a pipeline stage remembers
 MAX_DEPTH = 5
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 #: File operations inside inline code, as the shell command they amount to.
@@ -104,6 +106,10 @@ class Expander:
         try:
             parsed = shell.parse(source)
         except RecursionError:  # nested deeper than the walk can follow: judged as code nobody can read
+            parsed = None
+        if parsed is None or len(self.units) + len(parsed.commands) > MAX_COMMANDS:
+            # too deep, or more commands than any real line has (a 150,000-stage pipeline took the gate's
+            # memory): judged as code nobody can read, without walking it
             self.parse_error = True
             self.units.append(Unit("command", source[:120], name="$NESTED", dynamic=True, nested=True))
             return
@@ -142,7 +148,7 @@ class Expander:
         reads, writes = file_effects(name, flags, positionals, call.redirects, call.cwd)
         upstream = call.upstream
         if upstream is not None:
-            reads = reads + call.reads + list(upstream.reads)
+            reads = list(dict.fromkeys(reads + call.reads + list(upstream.reads)))[:MAX_CARRIED]
         elif call.reads:
             reads = reads + call.reads
         kept = tuple(positionals)
@@ -153,7 +159,7 @@ class Expander:
             privileged=call.privileged or ctx.privileged, obfuscated=call.obfuscated, homoglyph=homoglyph,
             nested=ctx.nested, decoded=ctx.decoded, remote=ctx.remote, cwd=call.cwd,
             dynamic=name.startswith("$") or "$(" in name or "`" in name,
-            stdin_from=(upstream.name, *upstream.stdin_from) if upstream else (),
+            stdin_from=_feeders(upstream),
             reads=tuple(reads), writes=tuple(writes), paths=kept,
         )
         if name in HTTP_CLIENTS:
@@ -354,3 +360,13 @@ def _display(call: Call, name: str, args: list[str]) -> str:
         text = " ".join(w if w and " " not in w else repr(w) for w in words)
     return text if len(text) <= 160 else text[:157] + "..."
 
+
+
+def _feeders(upstream: Unit | None) -> tuple[str, ...]:
+    """Every command feeding this stage's stdin, nearest first, each once. Past MAX_CARRIED distinct ones
+    the farthest are dropped (so a long pipeline costs linear, not quadratic, memory) and a `$PIPELINE`
+    name stands in for them, which no allow rule knows: the stage is then judged as unknown."""
+    if upstream is None:
+        return ()
+    names = tuple(dict.fromkeys((upstream.name, *upstream.stdin_from)))
+    return names if len(names) <= MAX_CARRIED else (*names[: MAX_CARRIED - 1], "$PIPELINE")

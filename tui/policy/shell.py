@@ -176,7 +176,8 @@ def parse_tree(source: str) -> Script:
         tree = _parser().parse(data)
     walker = _Walker(source)
     walker.statement(tree.root_node)
-    walker.unwalked_substitutions(tree.root_node)
+    if "$(" in source or "<(" in source or ">(" in source:  # no substitution can exist without one
+        walker.unwalked_substitutions(tree.root_node)
     if "`" in source:
         for start, inner in backticks(source, walker.heredocs):
             if not any(first <= start < end for first, end in walker.spans):
