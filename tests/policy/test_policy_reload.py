@@ -152,3 +152,53 @@ async def test_no_valid_policy_at_start_raises(tmp_path: Path) -> None:
     gen = watch_policy([tmp_path])
     with pytest.raises(Exception, match=r"a\.yaml:2: invalid YAML"):
         await anext(gen)
+
+
+BOMB = """rules:
+  - id: bomb
+    description: x
+    reason: x
+    match: {command: [zzz]}
+    score: 10
+    examples:
+      match: [{kind: other, payload: {l0: &l0 [x, x], l1: &l1 [*l0, *l0], l2: [*l1, *l1]}}]
+"""
+
+
+async def test_an_alias_bomb_is_refused_with_its_line_and_the_watch_goes_on(rules_dir: Path) -> None:
+    """Found by probing: nested YAML aliases stalled the gate for a minute, and the MemoryError killed the
+    watch silently (later valid edits were never applied)."""
+    watcher = Watcher(rules_dir)
+    event = await watcher.after(lambda: (rules_dir / "c.yaml").write_text(BOMB))
+    assert isinstance(event, PolicyReloadFailed)
+    assert f"{rules_dir / 'c.yaml'}:8: an anchored value (&name) may not contain aliases" in str(event.error)
+    (rules_dir / "c.yaml").write_text(rules(("rule-f", "zzz")))
+    fixed = await watcher.next()
+    while isinstance(fixed, PolicyReloadFailed):
+        fixed = await watcher.next()
+    assert isinstance(fixed, PolicyReloaded) and fixed.added == {"rule-f"}
+    await watcher.close()
+
+
+async def test_any_failure_to_load_is_reported_and_the_watch_goes_on(
+    rules_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loader failure that is not a PolicyError (MemoryError, a bug) must not end the watch."""
+    from tui.policy import reload
+
+    real, calls = reload.load_policy, []
+
+    def failing_once(paths):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("simulated")
+        return real(paths)
+
+    watcher = Watcher(rules_dir)
+    monkeypatch.setattr(reload, "load_policy", failing_once)
+    event = await watcher.after(lambda: (rules_dir / "c.yaml").write_text(rules(("rule-g", "qq"))))
+    assert isinstance(event, PolicyReloadFailed) and "MemoryError: simulated" in str(event.error)
+    (rules_dir / "c.yaml").write_text(rules(("rule-g", "qq"), ("rule-h", "rr")))
+    fixed = await watcher.next()
+    assert isinstance(fixed, PolicyReloaded) and {"rule-g", "rule-h"} <= fixed.added
+    await watcher.close()

@@ -84,6 +84,10 @@ async def watch_policy(
             except PolicyError as exc:
                 yield PolicyReloadFailed(exc, policy)
                 continue
+            except Exception as exc:  # whatever broke, the watch must go on, the last good policy kept
+                failed = PolicyError(f"could not load the rules ({type(exc).__name__}: {exc})")
+                yield PolicyReloadFailed(failed, policy)
+                continue
             if fresh.hash == policy.hash:
                 continue
             event = diff(policy, fresh)

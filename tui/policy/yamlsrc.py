@@ -60,12 +60,30 @@ def load_yaml(path: Path) -> Any:
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, sequence)
     try:
+        _refuse_alias_bombs(yaml, text, loader_class, path)
         return yaml.load(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise PolicyError(f"invalid YAML: {exc.problem}", path, mark.line + 1 if mark else 0) from exc
     except yaml.YAMLError as exc:
         raise PolicyError(f"invalid YAML: {exc}", path) from exc
+
+
+def _refuse_alias_bombs(yaml: Any, text: str, loader_class: Any, path: Path) -> None:
+    """An anchored value that itself holds aliases is refused: nine such levels expand to a billion
+    items when the rule is hashed (a rule file once stalled the gate for a minute and killed its watch).
+    Plain reuse (`command: &infra [...]` ... `command: *infra`) stays allowed."""
+    open_anchored: list[bool] = []
+    for event in yaml.parse(text, Loader=loader_class):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            open_anchored.append(event.anchor is not None)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            open_anchored.pop()
+        elif isinstance(event, yaml.AliasEvent) and any(open_anchored):
+            raise PolicyError(
+                "an anchored value (&name) may not contain aliases (*name): they multiply", path,
+                event.start_mark.line + 1,
+            )
 
 
 def line_of(container: Any, key: str | int, default: int = 0) -> int:
