@@ -7,6 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import INTERLOCK, GateProcess, action_json, shell_action
 
 
@@ -175,3 +177,23 @@ def test_show_says_what_the_review_still_needs(gate: GateProcess) -> None:
     text = gate.cli("show", action["id"]).stdout
     assert "review   1 approval(s), role approver\n" in text
     assert "  approve by " in text and "planned" in text
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e300", "-1", "abc"])
+@pytest.mark.parametrize("command", [["submit"], ["exec", "--agent", "t"]])
+def test_timeouts_that_are_not_a_sane_number_of_seconds_are_usage_errors(
+    gate: GateProcess, command: list[str], value: str
+) -> None:
+    """Found by probing: nan/inf/1e300 became tracebacks (exit 1) after the action was already held."""
+    tail = ["--", "touch", "never"] if command[0] == "exec" else []
+    done = gate.cli(*command, "--timeout", value, *tail, stdin=action_json("terraform apply"))
+    assert done.returncode == 2 and "argument --timeout" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert json.loads(gate.cli("ls", "--json").stdout) == [], "nothing was submitted"
+
+
+@pytest.mark.parametrize("value", ["", "inf", "nan", "1e300s", "0"])
+def test_a_time_box_that_is_not_a_duration_is_refused(gate: GateProcess, value: str) -> None:
+    done = gate.cli("autonomy", "bot", "trusted", "--for", value)
+    assert done.returncode == 2 and "duration" in done.stderr, done.stderr
+    assert "bot" not in gate.cli("autonomy").stdout, "no grant was made"

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from tui.commands.common import EXIT_OK, EXIT_USAGE, client, emit_json, fail, guarded
+from tui.commands.registry import MAX_SECONDS
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -19,8 +20,8 @@ def parse_duration(text: str) -> float:
         value = float(number) * UNITS[unit]
     except ValueError:
         raise ValueError(f"duration {text!r} is not like 90s, 30m, 2h or 1d") from None
-    if value <= 0:
-        raise ValueError(f"duration {text!r} must be positive")
+    if not 0 < value <= MAX_SECONDS:  # False for NaN; inf and 1e300 are not time boxes either
+        raise ValueError(f"duration {text!r} must be positive and at most a year")
     return value
 
 
@@ -32,11 +33,11 @@ def _autonomy(args: argparse.Namespace) -> int:
     fields: dict[str, Any] = {}
     if args.level:
         try:
-            for_s = parse_duration(args.for_) if args.for_ else None
+            for_s = None if args.for_ is None else parse_duration(args.for_)  # '' is an error, not forever
         except ValueError as exc:
             return fail(str(exc), EXIT_USAGE)
         fields = {"agent": args.agent, "level": args.level, "reason": args.reason, "for_s": for_s}
-    elif args.for_ or args.reason:
+    elif args.for_ is not None or args.reason:
         return fail(
             "--for and --reason go with a LEVEL: interlock autonomy AGENT LEVEL --for 30m", EXIT_USAGE
         )

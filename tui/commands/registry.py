@@ -9,6 +9,21 @@ import argparse
 
 from tui.statuses import AUTONOMY_LEVELS
 
+MAX_SECONDS = 366 * 86400.0  # no wait, timeout or time box is longer than a year
+
+
+def seconds(text: str) -> float:
+    """A number of seconds for --timeout/--ttl: finite, not negative, at most a year. `nan`, `inf` and
+    1e300 reached the socket and the clock as tracebacks, leaving the action held (found by probing)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= MAX_SECONDS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and {MAX_SECONDS:.0f} seconds")
+    return value
+
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ms on every hook call
 if TYPE_CHECKING:
     from typing import Any
@@ -54,7 +69,7 @@ def _register_serve(subparsers: Subparsers) -> None:
         "--ssh", metavar="[HOST:]PORT", help="serve remote approvals over SSH (loopback by default)"
     )
     serve.add_argument(
-        "--ttl", type=float, default=None, help="seconds a held action waits before it expires"
+        "--ttl", type=seconds, default=None, help="seconds a held action waits before it expires"
     )
 
 
@@ -68,11 +83,11 @@ def _register_submit(subparsers: Subparsers) -> None:
         )
     )
     submit.add_argument("--no-wait", action="store_true", help="return the verdict at once, even if held")
-    submit.add_argument("--timeout", type=float, default=None, help="stop waiting after S seconds")
+    submit.add_argument("--timeout", type=seconds, default=None, help="stop waiting after S seconds")
 
     wait = _client(_add(subparsers, "wait", "tui.commands.submit", "resume waiting for a held action"))
     wait.add_argument("id")
-    wait.add_argument("--timeout", type=float, default=None, help="stop waiting after S seconds")
+    wait.add_argument("--timeout", type=seconds, default=None, help="stop waiting after S seconds")
 
 
 def _register_exec(subparsers: Subparsers) -> None:
@@ -82,7 +97,7 @@ def _register_exec(subparsers: Subparsers) -> None:
     )
     exec_.add_argument("--env", default="", help="the environment the command touches (dev, staging, prod)")
     exec_.add_argument("--agent", default="", help="agent id to submit as (default: exec@USER)")
-    exec_.add_argument("--timeout", type=float, default=None, help="give up (and cancel) after S seconds")
+    exec_.add_argument("--timeout", type=seconds, default=None, help="give up (and cancel) after S seconds")
     exec_.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD ARGS")
 
 
@@ -146,7 +161,7 @@ def _register_agents(subparsers: Subparsers) -> None:
     hook.add_argument("agent", help="claude-code, codex, gemini or cursor")
     hook.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=None,
         help="the agent's hook timeout in seconds; the answer comes a margin before it",
     )
@@ -169,7 +184,7 @@ def _register_agents(subparsers: Subparsers) -> None:
     install.add_argument("--scope", default="user", choices=("user", "project", "local"))
     install.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=3600.0,
         help="seconds the agent lets the hook wait for a decision (default 3600)",
     )
