@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from tui.statuses import AUTONOMY_LEVELS
+from tui.statuses import AUTONOMY_LEVELS, MAX_SECONDS
 
 
 class ConfigError(Exception):
@@ -68,8 +68,8 @@ def _read(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: settings must be a mapping of key: value")
@@ -84,9 +84,14 @@ def _validated(base: Settings, values: dict[str, Any], where: str) -> Settings:
             raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(sorted(types))})")
         clean[key] = _coerce(key, value, types[key], where)
     settings = replace(base, **clean)
-    for key in ("default_autonomy", "breaker_clamp", "incident_level"):
-        if getattr(settings, key) not in AUTONOMY_LEVELS:
-            raise ConfigError(f"{where}: {key} must be one of {', '.join(AUTONOMY_LEVELS)}")
+    allowed = {
+        "default_autonomy": AUTONOMY_LEVELS,
+        "breaker_clamp": ("halt", "observe", "supervised"),  # a breaker only ever lowers autonomy
+        "incident_level": ("halt", "observe"),  # what the incident op accepts: else `I` fails at 3 a.m.
+    }
+    for key, levels in allowed.items():
+        if getattr(settings, key) not in levels:
+            raise ConfigError(f"{where}: {key} must be one of {', '.join(levels)}")
     if settings.ttl_s <= 0:
         raise ConfigError(f"{where}: ttl_s must be positive")
     return settings
@@ -104,11 +109,13 @@ def _coerce(key: str, value: Any, kind: type, where: str) -> Any:
         except (TypeError, ValueError):
             pass
         else:
-            if number >= 0:
+            limit = MAX_SECONDS if key.endswith("_s") else 1e9
+            if 0 <= number <= limit:  # False for NaN; .inf and 1e300 broke every held submission
                 return number
     elif kind is str and isinstance(value, str):
         return value
+    bound = f" up to {MAX_SECONDS:.0f} (a year)" if key.endswith("_s") else ""
     raise ConfigError(
         f"{where}: {key} must be a {'non-negative ' if kind in (int, float) else ''}"
-        f"{kind.__name__}, got {value!r}"
+        f"{kind.__name__}{bound}, got {value!r}"
     )

@@ -10,3 +10,5 @@ GO = frozenset({"approved", "allowed"})
 
 #: Autonomy levels, least to most trusted (DESIGN.md's table).
 AUTONOMY_LEVELS = ("halt", "observe", "supervised", "trusted", "autonomous")
+
+MAX_SECONDS = 366 * 86400.0  # no TTL, timeout, window or time box is longer than a year

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from tui.commands.common import EXIT_OK, EXIT_USAGE, client, emit_json, fail, guarded
-from tui.commands.registry import MAX_SECONDS
+from tui.statuses import MAX_SECONDS
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from tui.statuses import AUTONOMY_LEVELS
-
-MAX_SECONDS = 366 * 86400.0  # no wait, timeout or time box is longer than a year
+from tui.statuses import AUTONOMY_LEVELS, MAX_SECONDS
 
 
 def seconds(text: str) -> float:
