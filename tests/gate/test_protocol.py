@@ -59,7 +59,7 @@ DEEP = b'{"op": "status", "n": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
         (
             b'{"op": "wait", "id": "x", "timeout": -1}\n',
             "bad_request",
-            "field 'timeout' must be a non-negative",
+            "field 'timeout' must be a number from 0 to",
         ),
         (b'{"op": "cancel", "id": "x"}\n', "forbidden", "was not submitted on this connection"),
         (b"\xff\xfe\n", "bad_json", "frame is not valid JSON"),
@@ -257,3 +257,26 @@ def test_submit_refuses_numbers_json_cannot_hold(gate: GateProcess) -> None:
     action = '{"kind": "shell", "command": "x", "agent": {"id": "a"}, "n": NaN}'
     done = gate.cli("submit", "--no-wait", stdin=action)
     assert done.returncode == 2 and "stdin is not valid JSON: NaN is not a JSON number" in done.stderr
+
+
+@pytest.mark.parametrize("since", [1e11, 1e300])
+def test_a_report_period_past_any_calendar_is_a_bad_request(gate: GateProcess, since: float) -> None:
+    """Found by probing: since_s 1e11 reached the calendar as year -1142 (an internal error)."""
+    with gate.control() as control, pytest.raises(GateError) as refused:
+        control.request("report", since_s=since)
+    assert refused.value.code == "bad_request" and "since_s" in refused.value.message
+
+
+def test_report_since_before_1970_is_a_usage_error(gate: GateProcess) -> None:
+    done = gate.cli("report", "--since", "99999999d")
+    assert done.returncode == 2 and "before 1970" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_error_the_gate_could_not_tag_is_still_the_answer(gate: GateProcess) -> None:
+    """Found by probing: a reply with `re: null` was skipped and the client waited, then said unreachable."""
+    with gate.client() as agent:
+        agent._connect().sendall(b"{not json\n")
+        agent._tag = 0
+        with pytest.raises(GateError) as refused:
+            agent.request("status")
+    assert refused.value.code == "bad_json"

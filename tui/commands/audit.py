@@ -38,9 +38,12 @@ class BadUsage(Exception):
 
 def _when(text: str, now: float) -> float:
     try:
-        return parse_when(text, now)
-    except ValueError as exc:
+        when = parse_when(text, now)
+    except (ValueError, OverflowError) as exc:
         raise BadUsage(str(exc)) from None
+    if not 0 <= when <= now + 366 * 86400:  # False for NaN; before 1970 has no audit records anyway
+        raise BadUsage(f"{text!r} is before 1970 or too far ahead")
+    return when
 
 
 def run(args: argparse.Namespace) -> int:

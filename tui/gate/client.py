@@ -90,8 +90,8 @@ class GateClient:
             sock.settimeout(None if wait_s is None else self.timeout + wait_s)
             while True:
                 reply = self._read_frame(sock)
-                if reply.get("re") == tag:
-                    break
+                if reply.get("re") == tag or (reply.get("re") is None and reply.get("ok") is False):
+                    break  # ours, or an error the gate could not tag (our frame was unreadable to it)
         except TimeoutError:
             self.close()
             raise self._unreachable("no answer in time") from None

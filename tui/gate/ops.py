@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tui.gate.server import Connection
 
 MAX_LIST = 1000
+MAX_NUMBER = 10 * 366 * 86400.0  # any timeout or period: ten years
 SNAPSHOT_LIMIT = 64 << 20  # bytes of pending actions `subscribe` sends with its acknowledgement
 #: Ops that may take long (they run as tasks so the connection keeps serving other requests).
 STREAMING = frozenset({"wait", "subscribe", "watch"})
@@ -38,8 +39,9 @@ def _number(message: dict[str, Any], name: str, default: float | None) -> float 
     value = message.get(name, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise p.ProtocolError(p.BAD_REQUEST, f"field {name!r} must be a non-negative number")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_NUMBER:
+        # the upper bound: since_s 1e11 reached the calendar as year -1142, an internal error
+        raise p.ProtocolError(p.BAD_REQUEST, f"field {name!r} must be a number from 0 to {MAX_NUMBER:.0f}")
     return float(value)
 
 
