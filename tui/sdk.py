@@ -93,7 +93,16 @@ async def acheck(
         why = f"Interlock gate unreachable at {path} ({exc.strerror or exc}); it must not run"
         raise GateUnavailable(why) from None
     try:
-        result = (await _call(reader, writer, "submit", action=submission))["action"]
+        submitted = asyncio.ensure_future(_call(reader, writer, "submit", action=submission))
+        try:
+            result = (await asyncio.shield(submitted))["action"]
+        except asyncio.CancelledError:
+            # cancelled before the gate's answer arrived: let the answer come, so what was held is
+            # withdrawn (else it stays pending for a caller that will never run it)
+            held = (await submitted)["action"]
+            if held["status"] == "pending":
+                await _call(reader, writer, "cancel", id=held["id"])
+            raise
         if result["status"] == "pending":
             try:
                 result = (await _call(reader, writer, "wait", id=result["id"], timeout=timeout))["action"]
