@@ -268,6 +268,9 @@ def from_submission(data: object, *, now: float | None = None, ttl_s: float | No
     argv = _argv(data.get("argv"))
     if kind == "shell" and not (strings["command"] or argv):
         raise InvalidAction("a shell action needs 'command' or 'argv'")
+    if kind in ("sql", "http") and not strings["command"]:  # an empty one was allowed as "reads over HTTP"
+        what = "the SQL" if kind == "sql" else "METHOD URL"
+        raise InvalidAction(f"a {kind} action needs 'command' ({what})")
     if kind in ("file_edit", "file_write") and not strings["path"]:
         raise InvalidAction(f"a {kind} action needs 'path'")
     if not strings["command"] and argv:

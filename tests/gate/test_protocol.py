@@ -63,6 +63,13 @@ DEEP = b'{"op": "status", "n": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
         ),
         (b'{"op": "cancel", "id": "x"}\n', "forbidden", "was not submitted on this connection"),
         (b"\xff\xfe\n", "bad_json", "frame is not valid JSON"),
+        (b'{"v": true, "op": "status"}\n', "unsupported_version", "protocol version True not supported"),
+        (b'{"v": 1.0, "op": "status"}\n', "unsupported_version", "protocol version 1.0 not supported"),
+        (
+            b'{"op": "submit", "action": {"kind": "http", "command": "", "agent": {"id": "a"}}}\n',
+            "invalid_action",
+            "a http action needs 'command' (METHOD URL)",
+        ),
         (b'{"op": "status", "n": NaN}\n', "bad_json", "NaN is not a JSON number"),
         (b'{"op": "status", "n": -Infinity}\n', "bad_json", "-Infinity is not a JSON number"),
         (b'{"op": "status", "n": 1e400}\n', "bad_json", "number 1e400 is out of range"),
@@ -94,8 +101,14 @@ def test_bad_frames_on_submit_socket_get_specific_errors(
 
 def test_control_socket_rejects_bad_fields(gate: GateProcess) -> None:
     raw = Raw(gate.control_socket)
-    assert raw.ask({"op": "list", "limit": 5000})["error"]["message"] == "field 'limit' may be at most 1000"
+    whole = "field 'limit' must be a whole number up to 1000"
+    assert raw.ask({"op": "list", "limit": 5000})["error"]["message"] == whole
+    assert raw.ask({"op": "list", "limit": 0.5})["error"]["message"] == whole
     assert raw.ask({"op": "list", "limit": "ten"})["error"]["code"] == "bad_request"
+    bogus = raw.ask({"op": "list", "status": "bogus"})["error"]
+    assert bogus["code"] == "bad_request" and "field 'status' must be one of pending" in bogus["message"]
+    yes = raw.ask({"op": "subscribe", "pending": "yes"})["error"]
+    assert yes == {"code": "bad_request", "message": "field 'pending' must be true or false"}
     assert raw.ask({"op": "submit", "action": {}})["error"]["code"] == "unknown_op"
     reply = raw.ask({"op": "decide", "id": "missing", "verdict": "approve"})
     assert reply["error"] == {"code": "not_found", "message": "no action with id missing"}

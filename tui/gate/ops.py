@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.gate import controls
 from tui.gate import protocol as p
+from tui.statuses import STATUSES
 
 if TYPE_CHECKING:
     from tui.gate.server import Connection
@@ -107,10 +108,13 @@ async def op_show(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
 async def op_list(conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
     conn.identity("observer")
     limit = _number(message, "limit", 100) or 0
-    if limit > MAX_LIST:
-        raise p.ProtocolError(p.BAD_REQUEST, f"field 'limit' may be at most {MAX_LIST}")
+    if limit > MAX_LIST or limit != int(limit):
+        raise p.ProtocolError(p.BAD_REQUEST, f"field 'limit' must be a whole number up to {MAX_LIST}")
+    status = _str(message, "status", required=False) or None
+    if status is not None and status not in STATUSES:  # a typo listed nothing, which reads as "all clear"
+        raise p.ProtocolError(p.BAD_REQUEST, f"field 'status' must be one of {', '.join(STATUSES)}")
     actions = conn.gate.list_actions(
-        status=_str(message, "status", required=False) or None,
+        status=status,
         limit=int(limit),
         before=_str(message, "before", required=False) or None,
     )
@@ -182,6 +186,8 @@ async def op_subscribe(conn: Connection, message: dict[str, Any]) -> dict[str, A
     sub = conn.gate.feed.subscribe(conn.identity("observer").name)
     try:
         ack = {"re": message.get("re"), "ok": True, "subscribed": True}
+        if not isinstance(message.get("pending", False), bool):
+            raise p.ProtocolError(p.BAD_REQUEST, "field 'pending' must be true or false")
         pending = conn.gate.snapshot.encoded(conn.gate.store) if message.get("pending") is True else None
         if pending is not None and sum(map(len, pending)) <= SNAPSHOT_LIMIT:
             await conn.send_raw(p.encode_with(ack, "pending", pending))

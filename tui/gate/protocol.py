@@ -131,7 +131,7 @@ def decode(line: bytes) -> dict[str, Any]:
     if (b"\\ud" in line or b"\\uD" in line) and (found := lone_surrogate(message)):
         raise ProtocolError(BAD_JSON, f"frame holds a lone UTF-16 surrogate in {found}: not valid Unicode")
     version = message.get("v", VERSION)
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:  # True and 1.0 equal 1 in Python; not on the wire
         raise ProtocolError(
             UNSUPPORTED_VERSION, f"protocol version {version!r} not supported (gate speaks 1)"
         )

@@ -103,6 +103,8 @@ class Connection:
                 return
             result = await OPS[op](self, message)
             await self.send({"re": tag, "ok": True, **result})
+        except (ConnectionError, BrokenPipeError):
+            raise  # the client went away: nobody to answer, and not an internal error (serve() ends it)
         except Exception as exc:  # every failure becomes a reply; the gate keeps serving
             await self.send(_error_for(tag, exc))
 
