@@ -11,7 +11,7 @@ from textual.screen import Screen
 from tui.live import Changed, Link, Snapshot
 from tui.model import Action
 from tui.screens.decisions import Decider
-from tui.screens.host import host
+from tui.screens.host import follow, host
 from tui.widgets.app_bar import AppBar
 from tui.widgets.detail import ActionDetail
 from tui.widgets.key_bar import KeyBar
@@ -49,10 +49,7 @@ class DetailScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        live = host(self)
-        live.actions_changed.subscribe(self, self._on_actions)
-        live.link_changed.subscribe(self, self._on_link)
-        self._on_link(live.source.link)
+        follow(self, self._on_link, self._on_actions)
         self._show(self.action_shown)
         self.query_one("#detail-body").focus()  # arrows scroll the text; tab moves to the diff
 

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 
 from tui.live import Changed, GateUnavailable, Link, Snapshot, Unconfirmed
 from tui.screens.detail import DetailScreen
-from tui.screens.host import host
+from tui.screens.host import follow, host
 from tui.ui_text import ui_content
 from tui.widgets.action_list import ActionList
 from tui.widgets.app_bar import AppBar
@@ -57,10 +57,7 @@ class HistoryScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        live = host(self)
-        live.actions_changed.subscribe(self, self._on_actions)
-        live.link_changed.subscribe(self, self._on_link)
-        self._on_link(live.source.link)
+        follow(self, self._on_link, self._on_actions)
         self.query_one(ActionList).focus()
         self.action_more()
 

@@ -24,3 +24,18 @@ class Host(Protocol):
 
 def host(node: DOMNode) -> Host:
     return cast(Host, node.app)
+
+
+def follow(
+    screen: DOMNode,
+    on_link: Callable[[Link], None],
+    on_actions: Callable[[Snapshot | Changed], None] | None = None,
+) -> Host:
+    """Subscribe a screen to the gate's link (shown at once, then on every change) and, if it shows
+    actions, to the feed: the same first steps of every screen's `on_mount`."""
+    live = host(screen)
+    if on_actions is not None:
+        live.actions_changed.subscribe(screen, on_actions)
+    live.link_changed.subscribe(screen, on_link)
+    on_link(live.source.link)
+    return live

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.live import GateRefused, GateUnavailable, Link, Unconfirmed
-from tui.screens.host import host
+from tui.screens.host import follow, host
 from tui.ui_text import ui_text
 from tui.widgets.app_bar import AppBar
 from tui.widgets.key_bar import KeyBar
@@ -40,9 +40,7 @@ class PulseScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        live = host(self)
-        live.link_changed.subscribe(self, self._on_link)
-        self._on_link(live.source.link)
+        follow(self, self._on_link)
         self.action_refresh()
 
     def _on_link(self, link: Link) -> None:

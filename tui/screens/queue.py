@@ -19,7 +19,7 @@ from tui.model import Action
 from tui.screens.controls import AgentControls
 from tui.screens.decisions import Decider
 from tui.screens.detail import DetailScreen
-from tui.screens.host import host
+from tui.screens.host import follow, host
 from tui.widgets.action_list import ActionList
 from tui.widgets.app_bar import AppBar
 from tui.widgets.cells import BULK_LEVELS
@@ -83,10 +83,7 @@ class QueueScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        live = host(self)
-        live.actions_changed.subscribe(self, self._on_actions)
-        live.link_changed.subscribe(self, self._on_link)
-        self._on_link(live.source.link)
+        live = follow(self, self._on_link, self._on_actions)
         self._loaded = live.source.snapshots  # the mirror as of now; older snapshot events are skipped
         if self._loaded:
             self.query_one(ActionList).load(live.source.pending())

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from tui.live import Changed, GateUnavailable, Link, Snapshot, Unconfirmed
 from tui.model import Action
-from tui.screens.host import host
+from tui.screens.host import follow, host
 from tui.ui_text import ui_content
 from tui.widgets.app_bar import AppBar
 from tui.widgets.key_bar import KeyBar
@@ -53,10 +53,7 @@ class RecentScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        live = host(self)
-        live.actions_changed.subscribe(self, self._on_actions)
-        live.link_changed.subscribe(self, self._on_link)
-        self._on_link(live.source.link)
+        live = follow(self, self._on_link, self._on_actions)
         self.query_one(DataTable).add_columns(*self.COLUMNS)
         self._absorb_all(live.source.pending())
         self.run_worker(self._load(), group="recent")
