@@ -11,7 +11,7 @@ from textual.screen import Screen
 from tui.live import Changed, Link, Snapshot
 from tui.model import Action
 from tui.screens.decisions import Decider
-from tui.screens.host import follow, host
+from tui.screens.host import follow, host, show_link
 from tui.widgets.app_bar import AppBar
 from tui.widgets.detail import ActionDetail
 from tui.widgets.key_bar import KeyBar
@@ -67,9 +67,7 @@ class DetailScreen(Screen[None]):
                 self._show(action)
 
     def _on_link(self, link: Link) -> None:
-        self.query_one(AppBar).link = link
-        self.query_one(LinkBanner).link = link
-        self.query_one(ActionDetail).single_user = link.single_user
+        show_link(self, link)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("approve", "reject"):

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 
 from tui.live import Changed, GateUnavailable, Link, Snapshot, Unconfirmed
 from tui.screens.detail import DetailScreen
-from tui.screens.host import follow, host
+from tui.screens.host import follow, host, show_link
 from tui.ui_text import ui_content
 from tui.widgets.action_list import ActionList
 from tui.widgets.app_bar import AppBar
@@ -72,8 +72,7 @@ class HistoryScreen(Screen[None]):
             self.run_worker(self._page(newest=True), group="history-newest")
 
     def _on_link(self, link: Link) -> None:
-        self.query_one(AppBar).link = link
-        self.query_one(LinkBanner).link = link
+        show_link(self, link)
 
     def action_more(self) -> None:
         if not self._paging and not self.exhausted:

@@ -13,6 +13,9 @@ from textual.dom import DOMNode
 from textual.signal import Signal
 
 from tui.live import Changed, Link, Snapshot, Source
+from tui.widgets.app_bar import AppBar
+from tui.widgets.detail import ActionDetail
+from tui.widgets.link_banner import LinkBanner
 
 
 class Host(Protocol):
@@ -39,3 +42,14 @@ def follow(
     live.link_changed.subscribe(screen, on_link)
     on_link(live.source.link)
     return live
+
+
+def show_link(screen: DOMNode, link: Link) -> None:
+    """The link on what every screen shares: its app bar, its banner, and the detail pane's quorum (one in
+    single-user mode)."""
+    for bar in screen.query(AppBar):
+        bar.link = link
+    for banner in screen.query(LinkBanner):
+        banner.link = link
+    for detail in screen.query(ActionDetail):
+        detail.single_user = link.single_user

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.live import GateRefused, GateUnavailable, Link, Unconfirmed
-from tui.screens.host import follow, host
+from tui.screens.host import follow, host, show_link
 from tui.ui_text import ui_text
 from tui.widgets.app_bar import AppBar
 from tui.widgets.key_bar import KeyBar
@@ -44,7 +44,7 @@ class PulseScreen(Screen[None]):
         self.action_refresh()
 
     def _on_link(self, link: Link) -> None:
-        self.query_one(AppBar).link = link
+        show_link(self, link)
 
     def action_refresh(self) -> None:
         self.run_worker(self._load(), group="pulse", exclusive=True)

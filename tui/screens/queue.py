@@ -19,7 +19,7 @@ from tui.model import Action
 from tui.screens.controls import AgentControls
 from tui.screens.decisions import Decider
 from tui.screens.detail import DetailScreen
-from tui.screens.host import follow, host
+from tui.screens.host import follow, host, show_link
 from tui.widgets.action_list import ActionList
 from tui.widgets.app_bar import AppBar
 from tui.widgets.cells import BULK_LEVELS
@@ -106,9 +106,7 @@ class QueueScreen(Screen[None]):
             self.query_one(QueueStats).policy = event.actions[-1].policy_hash
 
     def _on_link(self, link: Link) -> None:
-        self.query_one(AppBar).link = link
-        self.query_one(LinkBanner).link = link
-        self.query_one(ActionDetail).single_user = link.single_user
+        show_link(self, link)
         self.query_one(QueueStats).link = link
 
     def on_action_list_highlighted(self, event: ActionList.Highlighted) -> None:

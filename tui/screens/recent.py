@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from tui.live import Changed, GateUnavailable, Link, Snapshot, Unconfirmed
 from tui.model import Action
-from tui.screens.host import follow, host
+from tui.screens.host import follow, host, show_link
 from tui.ui_text import ui_content
 from tui.widgets.app_bar import AppBar
 from tui.widgets.key_bar import KeyBar
@@ -76,8 +76,7 @@ class RecentScreen(Screen[None]):
 
     def _on_link(self, link: Link) -> None:
         self.link = link
-        self.query_one(AppBar).link = link
-        self.query_one(LinkBanner).link = link
+        show_link(self, link)
         self.dirty = True
 
     def _absorb_all(self, actions: Iterable[Action]) -> None:
